@@ -6,7 +6,7 @@ export default defineConfig({
     alias: { "@": fileURLToPath(new URL(".", import.meta.url)) },
   },
   test: {
-    include: ["{lib,server,components,app,scripts,bin}/**/*.test.{ts,tsx}"],
+    include: ["{lib,server,components,app,scripts,cli,bench}/**/*.test.{ts,tsx}"],
     environment: "node",
     testTimeout: 20_000,
     hookTimeout: 60_000,

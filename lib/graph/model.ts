@@ -106,6 +106,33 @@ export const zLayout = z.object({
 });
 export type Layout = z.infer<typeof zLayout>;
 
+/** Reserved node ids for a subgraph's boundary, as in ComfyUI (-10 = its inputs, -20 = its outputs). */
+export const SUBGRAPH_INPUT_NODE = "-10";
+export const SUBGRAPH_OUTPUT_NODE = "-20";
+
+export const zSubgraphPort = z.object({
+  name: z.string(),
+  type: z.string(),
+  extra: z.record(z.string(), z.unknown()).optional(),
+});
+export type SubgraphPort = z.infer<typeof zSubgraphPort>;
+
+/**
+ * A subgraph definition. Inside `graph`, an edge from the boundary has
+ * `source: "-10"` and `sourceSlot` = index into `inputs`; an edge to the
+ * boundary has `target: "-20"` and `targetInput` = the name in `outputs`.
+ */
+export const zSubgraph = z.object({
+  id: z.string().min(1),
+  name: z.string(),
+  inputs: z.array(zSubgraphPort),
+  outputs: z.array(zSubgraphPort),
+  graph: zGraph,
+  layout: zLayout,
+  extra: z.record(z.string(), z.unknown()).optional(),
+});
+export type Subgraph = z.infer<typeof zSubgraph>;
+
 export const zDocumentMetadata = z.object({
   name: z.string(),
   description: z.string().optional(),
@@ -127,11 +154,11 @@ export const zWorkflowDocument = z.object({
   layout: zLayout,
   metadata: zDocumentMetadata,
   /**
-   * Subgraph definitions (ComfyUI `definitions.subgraphs`), by id. A node
-   * whose `type` is one of these ids is an instance. Shape owned by
-   * lib/formats; the compiler flattens them.
+   * Subgraph definitions (ComfyUI `definitions.subgraphs`, flat even when
+   * nested). A node whose `type` is one of these ids is an instance; the
+   * compiler flattens instances into `outer:inner` node ids.
    */
-  subgraphs: z.array(z.record(z.string(), z.unknown())).optional(),
+  subgraphs: z.array(zSubgraph).optional(),
 });
 export type WorkflowDocument = z.infer<typeof zWorkflowDocument>;
 

@@ -1,0 +1,26 @@
+// Runs every bench/*.bench.ts in turn, each in its own process so one
+// benchmark's warm JIT or leftover heap does not flatter the next.
+import { spawnSync } from "node:child_process";
+import { readdirSync } from "node:fs";
+import { join } from "node:path";
+
+const dir = import.meta.dirname;
+const only = process.argv.slice(2);
+const files = readdirSync(dir)
+  .filter((f) => f.endsWith(".bench.ts"))
+  .filter((f) => only.length === 0 || only.some((o) => f.includes(o)))
+  .sort();
+
+if (files.length === 0) {
+  console.log("no benchmarks under bench/ match");
+}
+let failed = 0;
+for (const file of files) {
+  console.log(`\n## ${file}`);
+  const r = spawnSync(process.execPath, ["--import", "tsx", join(dir, file)], { stdio: "inherit" });
+  if (r.status !== 0) {
+    failed++;
+    console.log(`${file} failed with exit code ${r.status}`);
+  }
+}
+process.exit(failed === 0 ? 0 : 1);
