@@ -1,0 +1,3 @@
+export * from "./model";
+export * from "./catalogue";
+export * from "./node-def";
