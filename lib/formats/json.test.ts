@@ -10,7 +10,7 @@ describe("parseJsonText", () => {
     const result = parseJsonText('{\n  "nodes": [\n    {"id": 1');
     expect(result).toEqual({
       ok: false,
-      error: { message: "Unexpected end of file: the file looks truncated (3 unclosed brackets) at line 3, column 14.", path: "", line: 3, column: 14 },
+      error: { message: "Unexpected end of file: the file looks truncated (3 unclosed brackets) at line 3, column 13.", path: "", line: 3, column: 13 },
     });
   });
 
