@@ -1,3 +1,4 @@
 export * from "./model";
 export * from "./catalogue";
 export * from "./node-def";
+export * from "./bundled-catalogue";
