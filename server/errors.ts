@@ -1,35 +1,43 @@
 /**
- * Domain errors of the server. Everything under server/ throws an AppError
- * with a code; server/api/trpc.ts is the one place that turns it into a tRPC
- * error, so every message reaching a person says what happened and what to do.
+ * Domain errors of the server. One place (the tRPC middleware) turns an
+ * AppError into a transport error; everything else throws these with a
+ * message a person can act on.
  */
-export const APP_ERROR_CODES = [
-  "BAD_INPUT",
+
+export const appErrorCodes = [
+  /** ComfyUI could not be reached (refused, reset, DNS, circuit breaker open). */
+  "COMFYUI_UNREACHABLE",
+  /** ComfyUI was reached but did not answer in time. */
+  "COMFYUI_TIMEOUT",
+  /** ComfyUI answered, but refused the request (4xx) or failed (5xx). */
+  "COMFYUI_REJECTED",
+  /** ComfyUI answered something that does not match its protocol. */
+  "COMFYUI_BAD_RESPONSE",
   "NOT_FOUND",
   "CONFLICT",
-  "COMFYUI_UNREACHABLE",
-  "COMFYUI_TIMEOUT",
-  "COMFYUI_REJECTED",
-  "COMFYUI_PROTOCOL",
-  "STORAGE",
-  "UNAUTHORIZED",
+  "BAD_INPUT",
   "INTERNAL",
 ] as const;
-export type AppErrorCode = (typeof APP_ERROR_CODES)[number];
+
+export type AppErrorCode = (typeof appErrorCodes)[number];
 
 export class AppError extends Error {
   readonly code: AppErrorCode;
-  readonly details: unknown;
+  readonly details: Record<string, unknown>;
 
-  constructor(code: AppErrorCode, message: string, options?: { details?: unknown; cause?: unknown }) {
-    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
+  constructor(code: AppErrorCode, message: string, options: { details?: Record<string, unknown>; cause?: unknown } = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = "AppError";
     this.code = code;
-    this.details = options?.details;
+    this.details = options.details ?? {};
   }
 }
 
-/** True when `e` is an AppError (also across module copies, which `instanceof` misses). */
-export function isAppError(e: unknown): e is AppError {
-  return e instanceof AppError || (e instanceof Error && e.name === "AppError" && "code" in e);
+/** True when `error` is an AppError, optionally with the given code. */
+export function isAppError(error: unknown, code?: AppErrorCode): error is AppError {
+  return error instanceof AppError && (code === undefined || error.code === code);
+}
+
+export function assertNever(value: never, what = "value"): never {
+  throw new Error(`Unexpected ${what}: ${JSON.stringify(value)}`);
 }
