@@ -61,7 +61,7 @@ export function unwrapApiPrompt(json: unknown): { value: unknown; path: (string 
 }
 
 /** True when every entry is an object with a string `class_type` (and there is at least one entry). */
-export function looksLikeApiPrompt(value: unknown): value is Record<string, unknown> {
+export function looksLikeApiPrompt(value: unknown): boolean {
   if (!isRecord(value)) return false;
   const entries = Object.values(value);
   return entries.length > 0 && entries.every((v) => isRecord(v) && typeof v.class_type === "string");

@@ -1,3 +1,11 @@
 export { importApiPrompt, isApiLink, looksLikeApiPrompt, unwrapApiPrompt } from "./api";
 export type { ApiNode, ApiPrompt, ImportApiOptions } from "./api";
+export { MAX_JSON_BYTES, offsetToLineColumn, parseJsonText } from "./json";
+export type { ParseJsonOptions, ParseJsonResult } from "./json";
+export { importUiWorkflow, looksLikeUiWorkflow, MAX_UI_NODES } from "./ui";
+export type { ImportUiOptions } from "./ui";
+export { exportUiWorkflow } from "./ui-export";
+export type { UiWorkflow } from "./ui-export";
+export { defaultWidgetValue, hasControlAfterGenerate, listWidgetSlots, nameWidgetValues, positionWidgetValues } from "./widget-values";
+export type { WidgetSlot } from "./widget-values";
 export type { FormatError, ImportResult, ImportWarning } from "./types";

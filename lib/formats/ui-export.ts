@@ -1,0 +1,283 @@
+import type { NodeCatalogue } from "@/lib/graph/catalogue";
+import type { Graph, GraphEdge, GraphNode, JsonValue, Layout, Subgraph, WorkflowDocument } from "@/lib/graph/model";
+import { getNodeDefinition, listInputs, listOutputs } from "@/lib/graph/node-def";
+import { isRecord } from "./types";
+import { positionWidgetValues } from "./widget-values";
+
+/** A UI workflow as ComfyUI's frontend saves and loads it (LiteGraph serialisation). */
+export type UiWorkflow = Record<string, unknown>;
+
+const NODE_MODE_NUMBER = { active: 0, muted: 2, bypassed: 4 } as const;
+/** Our own markers inside `extra.ui`: never written back to a file. */
+const MARKERS = new Set(["stringId", "mode", "missingType", "posForm", "sizeForm"]);
+
+type Slot = Record<string, unknown>;
+
+function pair(a: number, b: number, form: unknown): unknown {
+  return isRecord(form) ? { ...form, "0": a, "1": b } : [a, b];
+}
+
+/** Edge id → numeric link id: reuses numeric edge ids and numbers the rest after them. */
+function assignLinkIds(edges: readonly GraphEdge[]): Map<string, number> {
+  const ids = new Map<string, number>();
+  const used = new Set<number>();
+  for (const edge of edges) {
+    if (/^\d+$/.test(edge.id) && Number.isSafeInteger(Number(edge.id)) && !used.has(Number(edge.id))) {
+      ids.set(edge.id, Number(edge.id));
+      used.add(Number(edge.id));
+    }
+  }
+  let next = Math.max(0, ...used) + 1;
+  for (const edge of edges) {
+    if (!ids.has(edge.id)) {
+      ids.set(edge.id, next);
+      used.add(next++);
+    }
+  }
+  return ids;
+}
+
+function outNodeId(id: string, stringIds: Set<string>): number | string {
+  return !stringIds.has(id) && /^-?\d+$/.test(id) && Number.isSafeInteger(Number(id)) ? Number(id) : id;
+}
+
+interface GraphOutput {
+  nodes: UiWorkflow[];
+  links: unknown[];
+  groups: UiWorkflow[];
+  maxNodeId: number;
+  maxLinkId: number;
+}
+
+function exportGraph(
+  graph: Graph,
+  layout: Layout,
+  catalogue: NodeCatalogue,
+  subgraphsById: Map<string, Subgraph>,
+  options: { objectLinks: boolean; boundary?: Subgraph },
+): GraphOutput {
+  const linkIds = assignLinkIds(graph.edges);
+  const stringIds = new Set(graph.nodes.filter((n) => isRecord(n.extra?.ui) && n.extra.ui.stringId === true).map((n) => n.id as string));
+  const incoming = new Map<string, GraphEdge[]>();
+  const outgoing = new Map<string, GraphEdge[]>();
+  for (const edge of graph.edges) {
+    (incoming.get(edge.target) ?? incoming.set(edge.target, []).get(edge.target)!).push(edge);
+    (outgoing.get(edge.source) ?? outgoing.set(edge.source, []).get(edge.source)!).push(edge);
+  }
+  // Input slot index per (node, input name), needed to write each link's target_slot.
+  const slotIndex = new Map<string, Map<string, number>>();
+  const nodes: UiWorkflow[] = graph.nodes.map((node) => {
+    const ui = isRecord(node.extra?.ui) ? node.extra.ui : {};
+    const def = getNodeDefinition(catalogue, node.type);
+    const nodeLayout = layout.nodes[node.id];
+    const inputs = buildInputs(node, ui, def ? { catalogue, type: node.type } : undefined, incoming.get(node.id) ?? [], linkIds, subgraphsById);
+    const names = new Map<string, number>();
+    inputs.forEach((slot, i) => {
+      if (typeof slot.name === "string" && !names.has(slot.name)) names.set(slot.name, i);
+    });
+    slotIndex.set(node.id, names);
+    const out: UiWorkflow = { id: outNodeId(node.id, stringIds), type: node.extra?.ui && isRecord(node.extra.ui) && node.extra.ui.missingType ? undefined : node.type };
+    if (out.type === undefined) delete out.type;
+    if (nodeLayout) {
+      out.pos = pair(nodeLayout.x, nodeLayout.y, ui.posForm);
+      if (nodeLayout.width !== undefined && nodeLayout.height !== undefined) out.size = pair(nodeLayout.width, nodeLayout.height, ui.sizeForm);
+    }
+    const flags: Record<string, unknown> = isRecord(ui.flags) ? { ...ui.flags } : {};
+    if (nodeLayout?.collapsed) flags.collapsed = true;
+    else if ("collapsed" in flags) flags.collapsed = false;
+    out.flags = flags;
+    if (nodeLayout?.order !== undefined) out.order = nodeLayout.order;
+    out.mode = ui.mode !== undefined && node.mode === "active" ? ui.mode : NODE_MODE_NUMBER[node.mode];
+    if (inputs.length > 0 || Array.isArray(ui.inputs)) out.inputs = inputs;
+    const outputs = buildOutputs(node, ui, catalogue, outgoing.get(node.id) ?? [], linkIds, subgraphsById);
+    if (outputs.length > 0 || Array.isArray(ui.outputs)) out.outputs = outputs;
+    if (node.title !== undefined) out.title = node.title;
+    for (const [key, value] of Object.entries(ui)) {
+      if (MARKERS.has(key) || key in out || key === "inputs" || key === "outputs" || key === "flags") continue;
+      out[key] = value;
+    }
+    const widgetsValues = buildWidgetValues(node, ui, catalogue, subgraphsById);
+    if (widgetsValues !== undefined) out.widgets_values = widgetsValues;
+    if (nodeLayout?.color !== undefined) out.color = nodeLayout.color;
+    if (nodeLayout?.bgcolor !== undefined) out.bgcolor = nodeLayout.bgcolor;
+    return out;
+  });
+
+  const linkExtras = isRecord(layout.extra?.linkExtras) ? layout.extra.linkExtras : {};
+  const boundary = options.boundary;
+  const links = graph.edges.flatMap((edge): unknown[] => {
+    const id = linkIds.get(edge.id)!;
+    const targetSlot =
+      edge.target === "-20" && boundary
+        ? boundary.outputs.findIndex((p) => p.name === edge.targetInput)
+        : slotIndex.get(edge.target)?.get(edge.targetInput);
+    if (targetSlot === undefined || targetSlot < 0) return [];
+    const origin = outNodeId(edge.source, stringIds);
+    const target = outNodeId(edge.target, stringIds);
+    const rawType = linkExtras[`type:${edge.id}`];
+    const type = edge.type ?? (rawType !== undefined ? rawType : "*");
+    const rest = isRecord(linkExtras[edge.id]) ? (linkExtras[edge.id] as Record<string, unknown>) : {};
+    if (options.objectLinks) return [{ id, origin_id: origin, origin_slot: edge.sourceSlot, target_id: target, target_slot: targetSlot, type, ...rest }];
+    const more = Array.isArray(rest.more) ? rest.more : [];
+    return [[id, origin, edge.sourceSlot, target, targetSlot, type, ...more]];
+  });
+
+  const groups = layout.groups.map((g) => {
+    const { noId, numericId, ...extra } = g.extra ?? {};
+    const out: UiWorkflow = {};
+    if (!noId) out.id = numericId && /^\d+$/.test(g.id) ? Number(g.id) : g.id;
+    out.title = g.title;
+    out.bounding = [g.x, g.y, g.width, g.height];
+    if (g.color !== undefined) out.color = g.color;
+    if (g.fontSize !== undefined) out.font_size = g.fontSize;
+    return { ...out, ...extra };
+  });
+  const numericNodeIds = graph.nodes.map((n) => Number(n.id)).filter((n) => Number.isSafeInteger(n));
+  return { nodes, links, groups, maxNodeId: Math.max(0, ...numericNodeIds), maxLinkId: Math.max(0, ...linkIds.values()) };
+}
+
+function buildInputs(
+  node: GraphNode,
+  ui: Record<string, unknown>,
+  known: { catalogue: NodeCatalogue; type: string } | undefined,
+  incoming: readonly GraphEdge[],
+  linkIds: Map<string, number>,
+  subgraphsById: Map<string, Subgraph>,
+): Slot[] {
+  const linkOf = new Map<string, number>();
+  for (const edge of incoming) linkOf.set(edge.targetInput, linkIds.get(edge.id)!);
+  const slots: Slot[] = [];
+  if (Array.isArray(ui.inputs)) {
+    for (const raw of ui.inputs) {
+      if (!isRecord(raw)) continue;
+      const slot = { ...raw };
+      if (typeof slot.name === "string") slot.link = linkOf.get(slot.name) ?? null;
+      slots.push(slot);
+    }
+  } else if (known) {
+    const def = getNodeDefinition(known.catalogue, known.type)!;
+    for (const input of listInputs(def)) {
+      if (input.kind === "link" || input.options.forceInput === true) slots.push({ name: input.name, type: input.type, link: linkOf.get(input.name) ?? null });
+    }
+  } else {
+    const sub = subgraphsById.get(node.type);
+    for (const port of sub?.inputs ?? []) slots.push({ name: port.name, type: port.type, link: linkOf.get(port.name) ?? null });
+  }
+  const present = new Set(slots.map((s) => s.name));
+  for (const edge of incoming) {
+    if (present.has(edge.targetInput)) continue;
+    present.add(edge.targetInput);
+    const def = known ? getNodeDefinition(known.catalogue, known.type) : undefined;
+    const info = def ? listInputs(def).find((i) => i.name === edge.targetInput) : undefined;
+    const slot: Slot = { name: edge.targetInput, type: info?.type ?? edge.type ?? "*", link: linkIds.get(edge.id)! };
+    if (info?.kind === "widget") slot.widget = { name: edge.targetInput };
+    slots.push(slot);
+  }
+  return slots;
+}
+
+function buildOutputs(
+  node: GraphNode,
+  ui: Record<string, unknown>,
+  catalogue: NodeCatalogue,
+  outgoing: readonly GraphEdge[],
+  linkIds: Map<string, number>,
+  subgraphsById: Map<string, Subgraph>,
+): Slot[] {
+  const bySlot = new Map<number, number[]>();
+  for (const edge of outgoing) (bySlot.get(edge.sourceSlot) ?? bySlot.set(edge.sourceSlot, []).get(edge.sourceSlot)!).push(linkIds.get(edge.id)!);
+  const slots: Slot[] = Array.isArray(ui.outputs) ? ui.outputs.map((o) => (isRecord(o) ? { ...o } : {})) : [];
+  if (slots.length === 0) {
+    const def = getNodeDefinition(catalogue, node.type);
+    const sub = subgraphsById.get(node.type);
+    if (def) for (const o of listOutputs(def)) slots.push({ name: o.name, type: o.type, links: null });
+    else if (sub) for (const p of sub.outputs) slots.push({ name: p.name, type: p.type, links: null });
+  }
+  const maxSlot = Math.max(-1, ...bySlot.keys());
+  for (let i = slots.length; i <= maxSlot; i++) slots.push({ name: `output ${i}`, type: "*", links: null });
+  slots.forEach((slot, i) => {
+    const links = bySlot.get(i);
+    slot.links = links && links.length > 0 ? links : slot.links === null ? null : [];
+  });
+  return slots;
+}
+
+function buildWidgetValues(node: GraphNode, ui: Record<string, unknown>, catalogue: NodeCatalogue, subgraphsById: Map<string, Subgraph>): unknown {
+  const extra = node.extra ?? {};
+  const tail = Array.isArray(extra.widgetValuesTail) ? (extra.widgetValuesTail as JsonValue[]) : [];
+  if (extra.widgetValuesForm === "object") return { ...node.widgets };
+  if (node.type === "PrimitiveNode") {
+    const raw = Array.isArray(extra.rawWidgetValues) ? [...extra.rawWidgetValues] : [];
+    if ("value" in node.widgets) raw[0] = node.widgets.value;
+    if (node.controls?.value) raw[1] = node.controls.value;
+    return raw;
+  }
+  if (extra.rawWidgetValues !== undefined) return extra.rawWidgetValues;
+  const def = getNodeDefinition(catalogue, node.type);
+  if (def) return positionWidgetValues(def, node.widgets, node.controls, tail, { booleanControls: extra.booleanControls === true });
+  if (node.type === "Note" || node.type === "MarkdownNote") return "text" in node.widgets ? [node.widgets.text, ...tail] : tail;
+  if (subgraphsById.has(node.type)) {
+    const names = (Array.isArray(ui.inputs) ? ui.inputs : []).filter((i) => isRecord(i) && isRecord(i.widget) && typeof i.name === "string").map((i) => (i as { name: string }).name);
+    return [...names.filter((n) => n in node.widgets).map((n) => node.widgets[n]), ...tail];
+  }
+  return Object.keys(node.widgets).length > 0 ? Object.values(node.widgets) : undefined;
+}
+
+function exportSubgraph(sub: Subgraph, catalogue: NodeCatalogue, subgraphsById: Map<string, Subgraph>): UiWorkflow {
+  const g = exportGraph(sub.graph, sub.layout, catalogue, subgraphsById, { objectLinks: true, boundary: sub });
+  const linkIds = assignLinkIds(sub.graph.edges);
+  const port = (p: Subgraph["inputs"][number], linkIdsOf: number[]) => ({ ...(p.extra ?? {}), name: p.name, type: p.type, linkIds: linkIdsOf });
+  const inputs = sub.inputs.map((p, i) => port(p, sub.graph.edges.filter((e) => e.source === "-10" && e.sourceSlot === i).map((e) => linkIds.get(e.id)!)));
+  const outputs = sub.outputs.map((p) => port(p, sub.graph.edges.filter((e) => e.target === "-20" && e.targetInput === p.name).map((e) => linkIds.get(e.id)!)));
+  const extra = sub.extra ?? {};
+  return {
+    id: sub.id,
+    ...extra,
+    name: sub.name,
+    inputs,
+    outputs,
+    nodes: g.nodes,
+    groups: g.groups,
+    links: g.links,
+  };
+}
+
+/**
+ * Exports a document as a ComfyUI UI workflow (version 0.4, or 1 when the
+ * source was 1): positional widgets_values rebuilt from names with the
+ * control_after_generate slots, links, slot arrays, groups and extra.
+ */
+export function exportUiWorkflow(doc: WorkflowDocument, catalogue: NodeCatalogue): UiWorkflow {
+  const subgraphsById = new Map((doc.subgraphs ?? []).map((s) => [s.id, s]));
+  const meta = doc.metadata.extra ?? {};
+  const v1 = doc.metadata.source?.format === "comfyui-ui" && doc.metadata.source.version === "1";
+  const g = exportGraph(doc.graph, doc.layout, catalogue, subgraphsById, { objectLinks: v1 || doc.layout.extra?.linkForm === "object" });
+  const out: UiWorkflow = {};
+  const { uiExtra, definitions, state, lastNodeId, lastLinkId, ...top } = meta as Record<string, unknown>;
+  Object.assign(out, top);
+  if (v1) {
+    const prev = isRecord(state) ? state : {};
+    out.state = { ...prev, lastNodeId: Math.max(g.maxNodeId, Number(prev.lastNodeId ?? 0) || 0), lastLinkId: Math.max(g.maxLinkId, Number(prev.lastLinkId ?? 0) || 0) };
+  } else {
+    out.last_node_id = Math.max(g.maxNodeId, typeof lastNodeId === "number" ? lastNodeId : 0);
+    out.last_link_id = Math.max(g.maxLinkId, typeof lastLinkId === "number" ? lastLinkId : 0);
+  }
+  out.nodes = g.nodes;
+  out.links = g.links;
+  const layoutExtra = doc.layout.extra ?? {};
+  if ("top:floatingLinks" in layoutExtra) out.floatingLinks = layoutExtra["top:floatingLinks"];
+  if ("top:reroutes" in layoutExtra) out.reroutes = layoutExtra["top:reroutes"];
+  out.groups = g.groups;
+  if (doc.subgraphs && doc.subgraphs.length > 0) {
+    out.definitions = { ...(isRecord(definitions) ? definitions : {}), subgraphs: doc.subgraphs.map((s) => exportSubgraph(s, catalogue, subgraphsById)) };
+  } else if (isRecord(definitions)) out.definitions = definitions;
+  if (!("config" in out)) out.config = {};
+  const extra: Record<string, unknown> = isRecord(uiExtra) ? { ...uiExtra } : {};
+  const { x, y, zoom } = doc.layout.viewport;
+  extra.ds = { scale: zoom, offset: layoutExtra.dsOffsetForm === "object" ? { "0": x, "1": y } : [x, y] };
+  if ("reroutes" in layoutExtra) extra.reroutes = layoutExtra.reroutes;
+  if ("linkExtensions" in layoutExtra) extra.linkExtensions = layoutExtra.linkExtensions;
+  out.extra = extra;
+  out.version = v1 ? 1 : 0.4;
+  return out;
+}

@@ -1,0 +1,126 @@
+import type { NodeDefinition } from "@/lib/graph/catalogue";
+import type { ControlAfterGenerate, JsonValue } from "@/lib/graph/model";
+import { listWidgetInputs, type InputInfo } from "@/lib/graph/node-def";
+
+/**
+ * Positional `widgets_values` ⇄ widget values by name, following ComfyUI's
+ * frontend: one slot per widget input in definition order (forceInput inputs
+ * have no widget), plus the hidden control_after_generate slot right after a
+ * seed-like INT widget.
+ */
+
+/** One position in a node's `widgets_values`. */
+export interface WidgetSlot {
+  name: string;
+  kind: "value" | "control";
+  input: InputInfo;
+}
+
+export const CONTROL_VALUES: readonly ControlAfterGenerate[] = ["fixed", "increment", "decrement", "randomize"];
+
+/** True for a string ComfyUI accepts as a control_after_generate value. */
+export function isControlValue(value: unknown): value is ControlAfterGenerate {
+  return typeof value === "string" && (CONTROL_VALUES as readonly string[]).includes(value);
+}
+
+/**
+ * True when ComfyUI's frontend adds a control_after_generate widget after this
+ * input: the spec asks for it, or it is an INT named seed / noise_seed (the
+ * frontend's `INT:seed` and `INT:noise_seed` widget constructors add one
+ * whatever the spec says).
+ */
+export function hasControlAfterGenerate(input: InputInfo): boolean {
+  if (input.options.control_after_generate === true) return true;
+  return input.widgetType === "INT" && (input.name === "seed" || input.name === "noise_seed");
+}
+
+/** Lists the positional slots of a definition's `widgets_values`. */
+export function listWidgetSlots(def: NodeDefinition): WidgetSlot[] {
+  const slots: WidgetSlot[] = [];
+  for (const input of listWidgetInputs(def)) {
+    if (input.options.forceInput === true) continue;
+    slots.push({ name: input.name, kind: "value", input });
+    if (hasControlAfterGenerate(input)) slots.push({ name: input.name, kind: "control", input });
+  }
+  return slots;
+}
+
+/** The value a freshly created widget of this input holds, as ComfyUI's frontend picks it. */
+export function defaultWidgetValue(input: InputInfo): JsonValue {
+  const d = input.options.default;
+  if (d !== undefined) return d as JsonValue;
+  switch (input.widgetType) {
+    case "COMBO":
+      return (input.comboValues?.[0] ?? "") as JsonValue;
+    case "INT":
+    case "FLOAT":
+      return typeof input.options.min === "number" ? Math.max(0, input.options.min) : 0;
+    case "STRING":
+      return "";
+    case "BOOLEAN":
+      return false;
+    case undefined:
+      return null;
+  }
+}
+
+export interface NamedWidgetValues {
+  widgets: Record<string, JsonValue>;
+  controls: Record<string, ControlAfterGenerate>;
+  /** Values past the known widgets (upload buttons, preview widgets of newer frontends): kept for export. */
+  tail: JsonValue[];
+  /** Widget names the file had no value for (the definition gained them since): filled with defaults. */
+  filled: string[];
+  /** Control slots that held no control value (files saved before the control widget existed): not consumed. */
+  missingControls: string[];
+  /** True when the file stored controls as early-2023 booleans. */
+  booleanControls?: boolean;
+}
+
+/** Maps a positional `widgets_values` array to values by name. */
+export function nameWidgetValues(def: NodeDefinition, values: readonly JsonValue[]): NamedWidgetValues {
+  const out: NamedWidgetValues = { widgets: {}, controls: {}, tail: [], filled: [], missingControls: [] };
+  let i = 0;
+  for (const slot of listWidgetSlots(def)) {
+    if (slot.kind === "control") {
+      const v = values[i];
+      if (i < values.length && (isControlValue(v) || typeof v === "boolean")) {
+        // Early 2023 frontends saved the control as a toggle: true = randomize, false = fixed.
+        out.controls[slot.name] = typeof v === "boolean" ? (v ? "randomize" : "fixed") : v;
+        if (typeof v === "boolean") out.booleanControls = true;
+        i++;
+      } else if (i < values.length) {
+        out.missingControls.push(slot.name);
+      } else {
+        out.controls[slot.name] = "randomize";
+      }
+      continue;
+    }
+    if (i < values.length) {
+      out.widgets[slot.name] = values[i] as JsonValue;
+      i++;
+    } else {
+      out.widgets[slot.name] = defaultWidgetValue(slot.input);
+      out.filled.push(slot.name);
+    }
+  }
+  out.tail = values.slice(i) as JsonValue[];
+  return out;
+}
+
+/** Rebuilds a positional `widgets_values` array from values by name (the inverse of {@link nameWidgetValues}). */
+export function positionWidgetValues(
+  def: NodeDefinition,
+  widgets: Record<string, JsonValue>,
+  controls: Record<string, ControlAfterGenerate> | undefined,
+  tail: readonly JsonValue[] = [],
+  options: { booleanControls?: boolean } = {},
+): JsonValue[] {
+  const values: JsonValue[] = [];
+  for (const slot of listWidgetSlots(def)) {
+    const control = controls?.[slot.name] ?? "fixed";
+    if (slot.kind === "control") values.push(options.booleanControls && (control === "randomize" || control === "fixed") ? control === "randomize" : control);
+    else values.push(Object.hasOwn(widgets, slot.name) ? (widgets[slot.name] as JsonValue) : defaultWidgetValue(slot.input));
+  }
+  return [...values, ...tail];
+}
