@@ -1,0 +1,112 @@
+import {
+  asEdgeId,
+  asNodeId,
+  DOCUMENT_FORMAT,
+  DOCUMENT_VERSION,
+  emptyLayout,
+  type Graph,
+  type GraphEdge,
+  type GraphNode,
+  type Layout,
+  type WorkflowDocument,
+} from "@/lib/graph/model";
+
+/** Builds a node: active, no widgets, unless `overrides` says otherwise. */
+export function buildNode(id: string | number, type: string, overrides: Partial<Omit<GraphNode, "id">> = {}): GraphNode {
+  return { id: asNodeId(String(id)), type, mode: "active", widgets: {}, ...overrides };
+}
+
+/** Builds an edge from output `sourceSlot` of `source` to input `targetInput` of `target`; its id names both ends. */
+export function buildEdge(
+  source: string | number,
+  sourceSlot: number,
+  target: string | number,
+  targetInput: string,
+  overrides: Partial<GraphEdge> = {},
+): GraphEdge {
+  return {
+    id: asEdgeId(`${source}:${sourceSlot}->${target}.${targetInput}`),
+    source: asNodeId(String(source)),
+    sourceSlot,
+    target: asNodeId(String(target)),
+    targetInput,
+    ...overrides,
+  };
+}
+
+/** Builds a graph from nodes and edges. */
+export function buildGraph(nodes: GraphNode[], edges: GraphEdge[] = []): Graph {
+  return { nodes, edges };
+}
+
+/** Wraps a graph in a workflow document with an empty layout. */
+export function buildDocument(graph: Graph, overrides: Partial<Omit<WorkflowDocument, "format" | "version">> = {}): WorkflowDocument {
+  return {
+    format: DOCUMENT_FORMAT,
+    version: DOCUMENT_VERSION,
+    graph,
+    layout: emptyLayout(),
+    metadata: { name: "test" },
+    ...overrides,
+  };
+}
+
+/** Options of the text-to-image test graph. */
+export interface Txt2ImgOptions {
+  checkpoint?: string;
+  positive?: string;
+  negative?: string;
+  seed?: number;
+  steps?: number;
+  width?: number;
+  height?: number;
+}
+
+/**
+ * The classic text-to-image graph with ComfyUI's default ids:
+ * 4 checkpoint → 6/7 prompts → 3 KSampler (5 empty latent) → 8 VAE decode → 9 save.
+ */
+export function buildTxt2ImgGraph(options: Txt2ImgOptions = {}): Graph {
+  const nodes = [
+    buildNode(4, "CheckpointLoaderSimple", { widgets: { ckpt_name: options.checkpoint ?? "v1-5-pruned-emaonly.safetensors" } }),
+    buildNode(6, "CLIPTextEncode", { widgets: { text: options.positive ?? "a watercolour fox in the snow" } }),
+    buildNode(7, "CLIPTextEncode", { widgets: { text: options.negative ?? "blurry, text" } }),
+    buildNode(5, "EmptyLatentImage", { widgets: { width: options.width ?? 512, height: options.height ?? 512, batch_size: 1 } }),
+    buildNode(3, "KSampler", {
+      widgets: {
+        seed: options.seed ?? 42,
+        steps: options.steps ?? 20,
+        cfg: 8,
+        sampler_name: "euler",
+        scheduler: "normal",
+        denoise: 1,
+      },
+      controls: { seed: "fixed" },
+    }),
+    buildNode(8, "VAEDecode"),
+    buildNode(9, "SaveImage", { widgets: { filename_prefix: "ComfyUI" } }),
+  ];
+  const edges = [
+    buildEdge(4, 0, 3, "model"),
+    buildEdge(4, 1, 6, "clip"),
+    buildEdge(4, 1, 7, "clip"),
+    buildEdge(6, 0, 3, "positive"),
+    buildEdge(7, 0, 3, "negative"),
+    buildEdge(5, 0, 3, "latent_image"),
+    buildEdge(3, 0, 8, "samples"),
+    buildEdge(4, 2, 8, "vae"),
+    buildEdge(8, 0, 9, "images"),
+  ];
+  return buildGraph(nodes, edges);
+}
+
+/** A left-to-right layout placing each node of `graph` on a grid (for layout-only change tests). */
+export function buildGridLayout(graph: Graph, options: { columns?: number; spacing?: number } = {}): Layout {
+  const columns = options.columns ?? 4;
+  const spacing = options.spacing ?? 300;
+  const layout = emptyLayout();
+  graph.nodes.forEach((node, i) => {
+    layout.nodes[node.id] = { x: (i % columns) * spacing, y: Math.floor(i / columns) * spacing, width: 240, height: 120 };
+  });
+  return layout;
+}
