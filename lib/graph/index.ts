@@ -4,3 +4,4 @@ export * from "./node-def";
 export * from "./bundled-catalogue";
 export * from "./issues";
 export * from "./validate";
+export * from "./hash";

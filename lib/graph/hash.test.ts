@@ -1,0 +1,100 @@
+import { createHash } from "node:crypto";
+import { describe, expect, it } from "vitest";
+import { buildDocument, buildEdge, buildGraph, buildGridLayout, buildNode, buildTxt2ImgGraph } from "@/lib/testing";
+import { canonicalize, canonicalJson, compareIds, hashDocument, hashGraph, zSnapshotHash } from "./hash";
+import { asEdgeId, type Graph } from "./model";
+
+describe("canonicalize", () => {
+  it("writes the compact canonical form with sorted keys and default fields dropped", () => {
+    const graph = buildGraph(
+      [
+        buildNode(10, "SaveImage", { widgets: { filename_prefix: "x" }, title: "Out" }),
+        buildNode(2, "ImageInvert", { mode: "bypassed" }),
+        buildNode(1, "EmptyImage", { widgets: { width: 8, height: -0, color: 1.0 }, controls: { width: "fixed" } }),
+      ],
+      [buildEdge(2, 0, 10, "images", { type: "IMAGE" }), buildEdge(1, 0, 2, "image")],
+    );
+    expect(canonicalize(graph)).toBe(
+      '{"edges":[["2","image","1",0],["10","images","2",0]],' +
+        '"nodes":[["1","EmptyImage",{"color":1,"height":0,"width":8},"active",null,{"width":"fixed"}],' +
+        '["2","ImageInvert",{},"bypassed"],["10","SaveImage",{"filename_prefix":"x"},"active","Out"]],"v":1}',
+    );
+  });
+
+  it("orders ids by length, then code unit", () => {
+    expect(["10", "9", "1:2", "100", "2"].sort(compareIds)).toEqual(["2", "9", "10", "100", "1:2"]);
+  });
+
+  it("serialises deeply nested widget values without recursion", () => {
+    let deep: unknown = 1;
+    for (let i = 0; i < 100_000; i++) deep = [deep];
+    const text = canonicalJson({ b: deep, a: { y: 1, x: [true, null, "s"] } });
+    expect(text.startsWith('{"a":{"x":[true,null,"s"],"y":1},"b":[[[')).toBe(true);
+    expect(text.length).toBe('{"a":{"x":[true,null,"s"],"y":1},"b":'.length + 200_000 + 2);
+  });
+});
+
+describe("hashGraph", () => {
+  it("gives a stable 64-digit hex hash (pinned: the canonical form must not drift)", () => {
+    const hash = hashGraph(buildTxt2ImgGraph());
+    expect(zSnapshotHash.safeParse(hash).success).toBe(true);
+    expect(hash).toBe(hashGraph(buildTxt2ImgGraph()));
+    expect(hash).toBe(createHash("sha256").update(canonicalize(buildTxt2ImgGraph()), "utf8").digest("hex"));
+    expect(hash).toBe("76cddf87afbdcab913da43571a60bf6a026ab3a62ecfd1e8026fc9daa7cf4b58");
+  });
+
+  it("ignores node order, edge order, key order, edge ids, edge type labels and extra", () => {
+    const a = buildTxt2ImgGraph();
+    const b: Graph = {
+      edges: [...a.edges].reverse().map((e) => ({ ...e, id: asEdgeId(`other-${e.id}`), type: "WHATEVER" })),
+      nodes: [...a.nodes].reverse().map((n) => ({
+        extra: { pos: [1, 2] },
+        widgets: Object.fromEntries(Object.entries(n.widgets).reverse()),
+        mode: n.mode,
+        type: n.type,
+        id: n.id,
+        ...(n.controls ? { controls: n.controls } : {}),
+      })),
+    };
+    expect(hashGraph(b)).toBe(hashGraph(a));
+  });
+
+  it("changes with anything that changes what runs: widget values, titles, modes, controls, links", () => {
+    const base = hashGraph(buildTxt2ImgGraph());
+    const variants: Graph[] = [buildTxt2ImgGraph({ seed: 43 }), buildTxt2ImgGraph(), buildTxt2ImgGraph(), buildTxt2ImgGraph(), buildTxt2ImgGraph()];
+    variants[1]!.nodes[0]!.title = "My checkpoint";
+    variants[2]!.nodes[1]!.mode = "muted";
+    variants[3]!.nodes[4]!.controls = { seed: "randomize" };
+    variants[4]!.edges[1] = buildEdge(4, 1, 7, "clip");
+    const hashes = variants.map(hashGraph);
+    expect(new Set([base, ...hashes]).size).toBe(6);
+  });
+});
+
+describe("hashDocument", () => {
+  it("equals the graph's hash without subgraphs and ignores layout and metadata", () => {
+    const graph = buildTxt2ImgGraph();
+    const doc = buildDocument(graph, { layout: buildGridLayout(graph), metadata: { name: "a", description: "b" } });
+    expect(hashDocument(doc)).toBe(hashGraph(graph));
+    expect(hashDocument({ ...doc, layout: buildGridLayout(graph, { columns: 2 }) })).toBe(hashGraph(graph));
+  });
+
+  it("covers subgraph definitions' semantic parts but not their layout", () => {
+    const graph = buildTxt2ImgGraph();
+    const inner = buildGraph([buildNode(1, "ImageInvert")], [buildEdge("-10", 0, 1, "image"), buildEdge(1, 0, "-20", "IMAGE")]);
+    const subgraph = {
+      id: "sg",
+      name: "Invert",
+      inputs: [{ name: "image", type: "IMAGE" }],
+      outputs: [{ name: "IMAGE", type: "IMAGE" }],
+      graph: inner,
+      layout: buildGridLayout(inner),
+    };
+    const doc = buildDocument(graph, { subgraphs: [subgraph] });
+    expect(hashDocument(doc)).not.toBe(hashGraph(graph));
+    expect(hashDocument({ ...doc, subgraphs: [{ ...subgraph, layout: buildGridLayout(inner, { spacing: 5 }), extra: { x: 1 } }] })).toBe(
+      hashDocument(doc),
+    );
+    expect(hashDocument({ ...doc, subgraphs: [{ ...subgraph, inputs: [{ name: "image", type: "MASK" }] }] })).not.toBe(hashDocument(doc));
+  });
+});
