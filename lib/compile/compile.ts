@@ -1,0 +1,338 @@
+import type { NodeCatalogue } from "@/lib/graph/catalogue";
+import type { Graph, GraphEdge, GraphNode, JsonValue, Subgraph, WorkflowDocument } from "@/lib/graph/model";
+import { getInput, getNodeDefinition, listInputs, listOutputs } from "@/lib/graph/node-def";
+import type { ApiNode, ApiPrompt } from "@/lib/formats/api";
+
+/**
+ * Compiles a workflow document into the API prompt ComfyUI's `POST /prompt`
+ * takes, following ComfyUI's frontend (graphToPrompt and ExecutableNodeDTO):
+ * muted nodes are dropped and links to them removed, bypassed nodes pass a
+ * link through the first input of a matching type, Reroutes and
+ * PrimitiveNodes resolve away, notes vanish, subgraphs flatten into
+ * `outer:inner` ids. Every walk is iterative, so chains of any depth compile.
+ */
+
+export interface CompileOptions {
+  /** Partial execution: only these output node ids (execution ids, e.g. "9" or "5:3") and their ancestors. */
+  outputs?: readonly string[];
+}
+
+export type CompileIssueCode =
+  | "unknown-node-type"
+  | "dangling-link"
+  | "link-cycle"
+  | "bypass-no-match"
+  | "legacy-group-node"
+  | "subgraph-cycle"
+  | "unknown-output"
+  | "text-replacement-skipped";
+
+/** Something the compiler could not do as ComfyUI would, naming the node (execution id) and input. */
+export interface CompileIssue {
+  code: CompileIssueCode;
+  message: string;
+  nodeId: string;
+  input?: string;
+}
+
+export interface CompileResult {
+  prompt: ApiPrompt;
+  issues: CompileIssue[];
+}
+
+const VIRTUAL = new Set(["Reroute", "PrimitiveNode", "Note", "MarkdownNote"]);
+
+/** One graph being compiled: the root, or one subgraph instance's copy of its definition. */
+interface Scope {
+  key: string;
+  prefix: string[];
+  graph: Graph;
+  subgraph?: Subgraph;
+  instanceId?: string;
+  parent?: Scope;
+  /** Set when an enclosing instance is muted or bypassed: nothing inside runs. */
+  disabled: boolean;
+  nodes: Map<string, GraphNode>;
+  inEdges: Map<string, Map<string, GraphEdge>>;
+  outEdges: Map<string, GraphEdge[]>;
+  children: Map<string, Scope>;
+}
+
+type Resolved = { kind: "link"; id: string; slot: number } | { kind: "value"; value: JsonValue } | { kind: "none" };
+
+function makeScope(graph: Graph, prefix: string[], extra: Partial<Scope>): Scope {
+  const nodes = new Map<string, GraphNode>();
+  for (const node of graph.nodes) nodes.set(node.id, node);
+  const inEdges = new Map<string, Map<string, GraphEdge>>();
+  const outEdges = new Map<string, GraphEdge[]>();
+  for (const edge of graph.edges) {
+    let byInput = inEdges.get(edge.target);
+    if (!byInput) inEdges.set(edge.target, (byInput = new Map()));
+    byInput.set(edge.targetInput, edge);
+    const out = outEdges.get(edge.source);
+    if (out) out.push(edge);
+    else outEdges.set(edge.source, [edge]);
+  }
+  return { key: prefix.join(":"), prefix, graph, disabled: false, nodes, inEdges, outEdges, children: new Map(), ...extra };
+}
+
+const execId = (scope: Scope, nodeId: string) => [...scope.prefix, nodeId].join(":");
+
+interface Slot {
+  name: string;
+  type: string;
+}
+
+/** The node's input slots as the frontend has them: the saved slot array when there is one, else the definition's link inputs. */
+function inputSlots(node: GraphNode, catalogue: NodeCatalogue, subgraphs: Map<string, Subgraph>, scope: Scope): Slot[] {
+  const ui = node.extra?.ui as { inputs?: unknown } | undefined;
+  if (ui && Array.isArray(ui.inputs)) {
+    return ui.inputs.map((s) => {
+      const slot = s as { name?: unknown; type?: unknown };
+      return { name: String(slot.name ?? ""), type: typeof slot.type === "string" ? slot.type : "*" };
+    });
+  }
+  const def = getNodeDefinition(catalogue, node.type);
+  if (def) {
+    const linked = new Set(scope.inEdges.get(node.id)?.keys() ?? []);
+    return listInputs(def)
+      .filter((i) => i.kind === "link" || linked.has(i.name))
+      .map((i) => ({ name: i.name, type: i.type }));
+  }
+  const sub = subgraphs.get(node.type);
+  if (sub) return sub.inputs.map((p) => ({ name: p.name, type: p.type }));
+  return [...(scope.inEdges.get(node.id)?.values() ?? [])].map((e) => ({ name: e.targetInput, type: e.type ?? "*" }));
+}
+
+function outputType(node: GraphNode, slot: number, catalogue: NodeCatalogue, subgraphs: Map<string, Subgraph>): string {
+  const ui = node.extra?.ui as { outputs?: unknown } | undefined;
+  if (ui && Array.isArray(ui.outputs)) {
+    const t = (ui.outputs[slot] as { type?: unknown } | undefined)?.type;
+    if (typeof t === "string") return t;
+  }
+  const def = getNodeDefinition(catalogue, node.type);
+  if (def) return listOutputs(def)[slot]?.type ?? "*";
+  return subgraphs.get(node.type)?.outputs[slot]?.type ?? "*";
+}
+
+/** LiteGraph's isValidConnection: "*", "" and missing types match anything; comma lists match on any shared member, case-insensitively. */
+export function isValidConnection(a: string | undefined, b: string | undefined): boolean {
+  if (!a || a === "*" || !b || b === "*" || a === b) return true;
+  const la = a.toLowerCase();
+  const lb = b.toLowerCase();
+  if (!la.includes(",") && !lb.includes(",")) return la === lb;
+  const sb = new Set(lb.split(","));
+  return la.split(",").some((t) => sb.has(t));
+}
+
+/** ExecutableNodeDTO's bypass rule: same slot index if types fit, else the first exact type match, else the first compatible input. */
+function bypassInputIndex(inputs: readonly Slot[], outType: string, slot: number, type: string): number {
+  if (type === "*" || type === "") return inputs.length > slot ? slot : 0;
+  const opposite = inputs[slot];
+  if (opposite && isValidConnection(opposite.type, outType) && isValidConnection(opposite.type, type)) return slot;
+  const exact = inputs.findIndex((i) => i.type === type);
+  if (exact !== -1) return exact;
+  return inputs.findIndex((i) => isValidConnection(i.type, outType) && isValidConnection(i.type, type));
+}
+
+/**
+ * Compiles a document into an API prompt.
+ * @returns the prompt and the issues met (unknown node types, dangling links, cycles, …); never throws on user data.
+ */
+export function compileToPrompt(doc: WorkflowDocument, catalogue: NodeCatalogue, options: CompileOptions = {}): CompileResult {
+  const issues: CompileIssue[] = [];
+  const subgraphs = new Map((doc.subgraphs ?? []).map((s) => [s.id, s]));
+  const root = makeScope(doc.graph, [], {});
+
+  // Flatten: every scope, depth first, without recursion.
+  const scopes: Scope[] = [];
+  const stack: Scope[] = [root];
+  while (stack.length > 0) {
+    const scope = stack.pop()!;
+    scopes.push(scope);
+    for (const node of scope.graph.nodes) {
+      const sub = subgraphs.get(node.type);
+      if (!sub) continue;
+      let ancestor: Scope | undefined = scope;
+      let cyclic = false;
+      for (; ancestor; ancestor = ancestor.parent) if (ancestor.subgraph?.id === sub.id) cyclic = true;
+      if (cyclic) {
+        issues.push({ code: "subgraph-cycle", nodeId: execId(scope, node.id), message: `Node ${execId(scope, node.id)} is an instance of subgraph "${sub.name}" inside itself; it was not expanded.` });
+        continue;
+      }
+      const child = makeScope(sub.graph, [...scope.prefix, node.id], {
+        subgraph: sub,
+        instanceId: node.id,
+        parent: scope,
+        disabled: scope.disabled || node.mode !== "active",
+      });
+      scope.children.set(node.id, child);
+      stack.push(child);
+    }
+  }
+  // Keep the document's order: root nodes first, then each scope as discovered.
+  scopes.sort((a, b) => a.prefix.length - b.prefix.length);
+
+  const inputTypeOf = (scope: Scope, node: GraphNode, input: string, edge?: GraphEdge): string => {
+    const slot = inputSlots(node, catalogue, subgraphs, scope).find((s) => s.name === input);
+    if (slot) return slot.type;
+    const def = getNodeDefinition(catalogue, node.type);
+    return (def && getInput(def, input)?.type) ?? edge?.type ?? "*";
+  };
+
+  const resolve = (startScope: Scope, startNode: GraphNode, startInput: string): Resolved => {
+    type State = { at: "input"; scope: Scope; node: GraphNode; input: string; type?: string } | { at: "output"; scope: Scope; nodeId: string; slot: number; type: string };
+    let state: State = { at: "input", scope: startScope, node: startNode, input: startInput };
+    const visited = new Set<string>();
+    const where = execId(startScope, startNode.id);
+    for (;;) {
+      const key = state.at === "input" ? `${state.scope.key}|${state.node.id}|I|${state.input}` : `${state.scope.key}|${state.nodeId}|O|${state.slot}`;
+      if (visited.has(key)) {
+        issues.push({ code: "link-cycle", nodeId: where, input: startInput, message: `Input "${startInput}" of node ${where} leads into a loop of reroutes or bypassed nodes; it was left unconnected.` });
+        return { kind: "none" };
+      }
+      visited.add(key);
+      if (state.at === "input") {
+        const { scope, node, input }: { scope: Scope; node: GraphNode; input: string } = state;
+        const edge: GraphEdge | undefined = scope.inEdges.get(node.id)?.get(input);
+        if (!edge) return { kind: "none" };
+        if (edge.source === "-10" && scope.parent && scope.subgraph && scope.instanceId !== undefined) {
+          const port: Subgraph["inputs"][number] | undefined = scope.subgraph.inputs[edge.sourceSlot];
+          const instance: GraphNode | undefined = scope.parent.nodes.get(scope.instanceId);
+          if (!port || !instance) return { kind: "none" };
+          const outer = scope.parent.inEdges.get(instance.id)?.get(port.name);
+          if (!outer) {
+            return Object.hasOwn(instance.widgets, port.name) ? { kind: "value", value: instance.widgets[port.name] as JsonValue } : { kind: "none" };
+          }
+          state = { at: "input", scope: scope.parent, node: instance, input: port.name };
+          continue;
+        }
+        const type: string = state.type ?? inputTypeOf(scope, node, input, edge);
+        state = { at: "output", scope, nodeId: edge.source, slot: edge.sourceSlot, type };
+        continue;
+      }
+      const { scope, nodeId, slot, type }: { scope: Scope; nodeId: string; slot: number; type: string } = state;
+      const node = scope.nodes.get(nodeId);
+      if (!node) {
+        issues.push({ code: "dangling-link", nodeId: where, input: startInput, message: `Input "${startInput}" of node ${where} is linked to node ${execId(scope, nodeId)}, which does not exist; it was left unconnected.` });
+        return { kind: "none" };
+      }
+      if (node.mode === "bypassed") {
+        const inputs = inputSlots(node, catalogue, subgraphs, scope);
+        const index = bypassInputIndex(inputs, outputType(node, slot, catalogue, subgraphs), slot, type);
+        if (index === -1 || index >= inputs.length) {
+          issues.push({ code: "bypass-no-match", nodeId: where, input: startInput, message: `Input "${startInput}" of node ${where} comes from bypassed node ${execId(scope, nodeId)}, which has no input of type ${type} to pass through; it was left unconnected.` });
+          return { kind: "none" };
+        }
+        state = { at: "input", scope, node, input: inputs[index]!.name };
+        continue;
+      }
+      const sub = subgraphs.get(node.type);
+      if (sub) {
+        const child = scope.children.get(node.id);
+        const port: Subgraph["outputs"][number] | undefined = sub.outputs[slot];
+        const inner: GraphEdge | undefined = child && port ? child.inEdges.get("-20")?.get(port.name) : undefined;
+        if (!child || !inner) return { kind: "none" };
+        if (inner.source === "-10") {
+          const passPort: Subgraph["inputs"][number] | undefined = sub.inputs[inner.sourceSlot];
+          if (!passPort) return { kind: "none" };
+          state = { at: "input", scope, node, input: passPort.name };
+          continue;
+        }
+        state = { at: "output", scope: child, nodeId: inner.source, slot: inner.sourceSlot, type };
+        continue;
+      }
+      if (VIRTUAL.has(node.type)) {
+        const inputs = inputSlots(node, catalogue, subgraphs, scope);
+        const through: Slot | undefined = node.type === "Reroute" ? (inputs[slot] ?? inputs[0]) : inputs[slot];
+        if (!through) return { kind: "none" };
+        state = { at: "input", scope, node, input: through.name, type };
+        continue;
+      }
+      return { kind: "link", id: execId(scope, node.id), slot };
+    }
+  };
+
+  // PrimitiveNode.applyToGraph: the primitive's value is written into each target widget before serialising.
+  const overrides = new Map<string, Map<string, JsonValue>>();
+  for (const scope of scopes) {
+    for (const node of scope.graph.nodes) {
+      if (node.type !== "PrimitiveNode" || !Object.hasOwn(node.widgets, "value")) continue;
+      const props = (node.extra?.ui as { properties?: Record<string, unknown> } | undefined)?.properties;
+      const value = node.widgets.value as JsonValue;
+      if (props?.["Run widget replace on values"] === true && typeof value === "string" && value.includes("%")) {
+        issues.push({ code: "text-replacement-skipped", nodeId: execId(scope, node.id), message: `PrimitiveNode ${execId(scope, node.id)} asks for %…% text replacement, which needs the clock and the graph at run time; the text was sent unchanged.` });
+      }
+      for (const edge of scope.outEdges.get(node.id) ?? []) {
+        const target = scope.nodes.get(edge.target);
+        if (!target || VIRTUAL.has(target.type) || subgraphs.has(target.type)) continue;
+        const id = execId(scope, target.id);
+        let map = overrides.get(id);
+        if (!map) overrides.set(id, (map = new Map()));
+        map.set(edge.targetInput, value);
+      }
+    }
+  }
+
+  let prompt: ApiPrompt = {};
+  for (const scope of scopes) {
+    if (scope.disabled) continue;
+    for (const node of scope.graph.nodes) {
+      if (node.mode !== "active" || VIRTUAL.has(node.type) || subgraphs.has(node.type)) continue;
+      const id = execId(scope, node.id);
+      if (/^workflow[>/]/.test(node.type)) {
+        issues.push({ code: "legacy-group-node", nodeId: id, message: `Node ${id} is a legacy group node ("${node.type}"), which is not expanded; it was left out of the prompt. Convert it to a subgraph in ComfyUI.` });
+        continue;
+      }
+      const def = getNodeDefinition(catalogue, node.type);
+      if (!def) {
+        issues.push({ code: "unknown-node-type", nodeId: id, message: `Node ${id} has type "${node.type}", which the node catalogue does not know; its widget values cannot be named, so only its links were sent.` });
+      }
+      const inputs: Record<string, JsonValue> = {};
+      const override = overrides.get(id);
+      for (const [name, value] of Object.entries(node.widgets)) {
+        const v = override?.has(name) ? override.get(name)! : value;
+        // Arrays mean links in an API prompt; ComfyUI's backend unwraps {__value__: [...]}.
+        inputs[name] = Array.isArray(v) ? { __value__: v } : v;
+      }
+      if (override) for (const [name, v] of override) if (!(name in inputs)) inputs[name] = Array.isArray(v) ? { __value__: v } : v;
+      for (const input of scope.inEdges.get(node.id)?.keys() ?? []) {
+        const resolved = resolve(scope, node, input);
+        if (resolved.kind === "link") inputs[input] = [resolved.id, resolved.slot];
+        else if (resolved.kind === "value") inputs[input] = Array.isArray(resolved.value) ? { __value__: resolved.value } : resolved.value;
+      }
+      const entry: ApiNode = { inputs, class_type: node.type, _meta: { title: node.title ?? def?.display_name ?? node.type } };
+      prompt[id] = entry;
+    }
+  }
+
+  // Links to nodes that are not in the prompt (muted, virtual leftovers, unknown) are removed, as the frontend does.
+  for (const entry of Object.values(prompt)) {
+    for (const [name, value] of Object.entries(entry.inputs)) {
+      if (Array.isArray(value) && value.length === 2 && !Object.hasOwn(prompt, String(value[0]))) delete entry.inputs[name];
+    }
+  }
+
+  if (options.outputs && options.outputs.length > 0) {
+    const kept: ApiPrompt = {};
+    const queue: string[] = [];
+    for (const id of options.outputs) {
+      if (!Object.hasOwn(prompt, id)) {
+        issues.push({ code: "unknown-output", nodeId: id, message: `Output node ${id} is not in the compiled prompt (missing, muted or bypassed); it was skipped.` });
+        continue;
+      }
+      queue.push(id);
+    }
+    while (queue.length > 0) {
+      const id = queue.pop()!;
+      if (Object.hasOwn(kept, id)) continue;
+      const entry = prompt[id]!;
+      kept[id] = entry;
+      for (const value of Object.values(entry.inputs)) {
+        if (Array.isArray(value) && value.length === 2 && Object.hasOwn(prompt, String(value[0]))) queue.push(String(value[0]));
+      }
+    }
+    prompt = kept;
+  }
+  return { prompt, issues };
+}

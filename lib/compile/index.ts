@@ -1,0 +1,2 @@
+export { compileToPrompt, isValidConnection } from "./compile";
+export type { CompileIssue, CompileIssueCode, CompileOptions, CompileResult } from "./compile";
