@@ -9,3 +9,8 @@ export type { UiWorkflow } from "./ui-export";
 export { defaultWidgetValue, hasControlAfterGenerate, listWidgetSlots, nameWidgetValues, positionWidgetValues } from "./widget-values";
 export type { WidgetSlot } from "./widget-values";
 export type { FormatError, ImportResult, ImportWarning } from "./types";
+export { detectFormat, detectJsonFormat, importWorkflow } from "./detect";
+export type { ImportWorkflowOptions, ImportWorkflowResult, WorkflowFormat } from "./detect";
+export { crc32, embedInPng, isPng, PNG_SIGNATURE, readPngText } from "./png";
+export type { EmbedOptions, MediaTextResult } from "./png";
+export { isWebp, readWebpText } from "./webp";

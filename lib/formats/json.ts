@@ -74,7 +74,7 @@ function locateJsonError(s: string): { offset: number; message: string } {
   const skipWs = () => {
     while (i < n && WS.has(s.charCodeAt(i))) i++;
   };
-  const describe = (c: string | undefined) => (c === undefined ? "the end of the file" : `unexpected ${JSON.stringify(c)}`);
+  const describe = (c: string | undefined) => (c === undefined ? "the end of the file" : JSON.stringify(c));
   const fail = (message: string) => ({ offset: i, message });
   const afterValue = (): Expect => (stack.length === 0 ? "end" : "comma-or-close");
   for (;;) {
