@@ -12,10 +12,13 @@ export const appErrorCodes = [
   /** ComfyUI answered, but refused the request (4xx) or failed (5xx). */
   "COMFYUI_REJECTED",
   /** ComfyUI answered something that does not match its protocol. */
-  "COMFYUI_BAD_RESPONSE",
+  "COMFYUI_PROTOCOL",
   "NOT_FOUND",
   "CONFLICT",
   "BAD_INPUT",
+  /** The local store (SQLite, files) failed. */
+  "STORAGE",
+  "UNAUTHORIZED",
   "INTERNAL",
 ] as const;
 
