@@ -2,7 +2,7 @@ import type { NodeCatalogue } from "@/lib/graph/catalogue";
 import type { Graph, GraphEdge, GraphNode, JsonValue, Layout, Subgraph, WorkflowDocument } from "@/lib/graph/model";
 import { getNodeDefinition, listInputs, listOutputs } from "@/lib/graph/node-def";
 import { isRecord } from "./types";
-import { positionWidgetValues } from "./widget-values";
+import { isControlValue, listWidgetSlots, positionWidgetValues, WIDGET_PROPERTY } from "./widget-values";
 
 /** A UI workflow as ComfyUI's frontend saves and loads it (LiteGraph serialisation). */
 export type UiWorkflow = Record<string, unknown>;
@@ -96,6 +96,8 @@ function exportGraph(
       if (MARKERS.has(key) || key in out || key === "inputs" || key === "outputs" || key === "flags") continue;
       out[key] = value;
     }
+    const stored = unpositionedWidgets(node, catalogue, subgraphsById);
+    if (stored) out.properties = { ...(isRecord(out.properties) ? out.properties : {}), [WIDGET_PROPERTY]: stored };
     const widgetsValues = buildWidgetValues(node, ui, catalogue, subgraphsById);
     if (widgetsValues !== undefined) out.widgets_values = widgetsValues;
     if (nodeLayout?.color !== undefined) out.color = nodeLayout.color;
@@ -202,6 +204,26 @@ function buildOutputs(
   return slots;
 }
 
+/** Widget values that positional widgets_values cannot carry for this node, or undefined when there are none. */
+function unpositionedWidgets(node: GraphNode, catalogue: NodeCatalogue, subgraphsById: Map<string, Subgraph>): { extra?: Record<string, JsonValue>; absent?: string[] } | undefined {
+  if (node.extra?.widgetValuesForm === "object" || node.type === "PrimitiveNode" || node.type === "Note" || node.type === "MarkdownNote" || node.type === "Reroute") return undefined;
+  if (subgraphsById.has(node.type)) return undefined;
+  const def = getNodeDefinition(catalogue, node.type);
+  const extra: Record<string, JsonValue> = {};
+  const absent: string[] = [];
+  if (def) {
+    const names = new Set(listWidgetSlots(def).map((s) => s.name));
+    for (const [name, value] of Object.entries(node.widgets)) if (!names.has(name)) extra[name] = value;
+    for (const name of names) if (!Object.hasOwn(node.widgets, name)) absent.push(name);
+  } else {
+    Object.assign(extra, node.widgets);
+  }
+  const out: { extra?: Record<string, JsonValue>; absent?: string[] } = {};
+  if (Object.keys(extra).length > 0) out.extra = extra;
+  if (absent.length > 0) out.absent = absent;
+  return out.extra || out.absent ? out : undefined;
+}
+
 function buildWidgetValues(node: GraphNode, ui: Record<string, unknown>, catalogue: NodeCatalogue, subgraphsById: Map<string, Subgraph>): unknown {
   const extra = node.extra ?? {};
   const tail = Array.isArray(extra.widgetValuesTail) ? (extra.widgetValuesTail as JsonValue[]) : [];
@@ -210,6 +232,7 @@ function buildWidgetValues(node: GraphNode, ui: Record<string, unknown>, catalog
     const raw = Array.isArray(extra.rawWidgetValues) ? [...extra.rawWidgetValues] : [];
     if ("value" in node.widgets) raw[0] = node.widgets.value;
     if (node.controls?.value) raw[1] = node.controls.value;
+    else if (isControlValue(raw[1])) raw[1] = "fixed";
     return raw;
   }
   if (extra.rawWidgetValues !== undefined) return extra.rawWidgetValues;

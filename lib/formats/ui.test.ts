@@ -84,7 +84,9 @@ describe("importUiWorkflow", () => {
     const { document } = importOk(readUi("ComfyUI_frontend__primitive__primitive_node.json"));
     expect(document.graph.edges).toEqual([{ id: "1", source: "1", sourceSlot: 0, target: "2", targetInput: "steps", type: "INT" }]);
     const primitive = document.graph.nodes.find((n) => n.type === "PrimitiveNode");
-    expect(primitive).toMatchObject({ widgets: { value: 20 }, controls: { value: "fixed" } });
+    // "fixed" is the absence of a control, so it is not recorded.
+    expect(primitive).toMatchObject({ widgets: { value: 20 } });
+    expect(primitive?.controls).toBeUndefined();
     expect(document.graph.nodes.find((n) => n.type === "KSampler")?.widgets.steps).toBe(20);
   });
 

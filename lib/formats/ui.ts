@@ -1,5 +1,6 @@
 import type { NodeCatalogue } from "@/lib/graph/catalogue";
 import {
+  type ControlAfterGenerate,
   asEdgeId,
   asNodeId,
   DOCUMENT_FORMAT,
@@ -18,7 +19,7 @@ import {
 } from "@/lib/graph/model";
 import { getNodeDefinition } from "@/lib/graph/node-def";
 import { isRecord, toPointer, type FormatError, type ImportResult, type ImportWarning } from "./types";
-import { isControlValue, nameWidgetValues } from "./widget-values";
+import { isControlValue, nameWidgetValues, WIDGET_PROPERTY } from "./widget-values";
 
 /**
  * Import of ComfyUI UI workflows ("workflow" JSON, LiteGraph serialisation):
@@ -128,7 +129,8 @@ function convertNode(raw: unknown, at: (string | number)[], ctx: Context, where:
     if (def) {
       const named = nameWidgetValues(def, values as JsonValue[]);
       node.widgets = named.widgets;
-      if (Object.keys(named.controls).length > 0) node.controls = named.controls;
+      const controls = withoutFixed(named.controls);
+      if (controls) node.controls = controls;
       if (named.tail.length > 0) extra.widgetValuesTail = named.tail;
       if (named.filled.length > 0) {
         extra.filledWidgets = named.filled;
@@ -144,7 +146,7 @@ function convertNode(raw: unknown, at: (string | number)[], ctx: Context, where:
     } else if (type === "PrimitiveNode") {
       // widgets_values = [value, control?, filter?]; the value's name is always "value".
       if (values.length > 0) node.widgets = { value: values[0] as JsonValue };
-      if (isControlValue(values[1])) node.controls = { value: values[1] };
+      if (isControlValue(values[1]) && values[1] !== "fixed") node.controls = { value: values[1] };
       extra.rawWidgetValues = values;
     } else if (type === "Note" || type === "MarkdownNote") {
       if (values.length > 0) node.widgets = { text: values[0] as JsonValue };
@@ -168,6 +170,7 @@ function convertNode(raw: unknown, at: (string | number)[], ctx: Context, where:
   } else if (values !== undefined) {
     extra.rawWidgetValues = values;
   }
+  applyWidgetProperty(node, ui);
   if (type && ctx.catalogue && !def && !isFrontendOnlyType(type) && !ctx.subgraphIds.has(type)) {
     ctx.warnings.push({
       code: "unknown-node-type",
@@ -194,6 +197,27 @@ function convertNode(raw: unknown, at: (string | number)[], ctx: Context, where:
   if (typeof raw.bgcolor === "string") layout.bgcolor = raw.bgcolor;
   if (typeof raw.order === "number") layout.order = raw.order;
   return { node, layout };
+}
+
+/** "fixed" is what a widget without a control does anyway, so only other controls are recorded. */
+function withoutFixed(controls: Record<string, ControlAfterGenerate>): Record<string, ControlAfterGenerate> | undefined {
+  const kept = Object.entries(controls).filter(([, v]) => v !== "fixed");
+  return kept.length > 0 ? Object.fromEntries(kept) : undefined;
+}
+
+/**
+ * Reads back the `atelier:widgets` node property our exporter writes for
+ * widget values positional `widgets_values` cannot carry (inputs a definition
+ * does not declare, absent values, every value of an unknown node type), and
+ * removes it so it is rebuilt fresh on the next export.
+ */
+function applyWidgetProperty(node: GraphNode, ui: Record<string, unknown>): void {
+  if (!isRecord(ui.properties) || !isRecord(ui.properties[WIDGET_PROPERTY])) return;
+  const { [WIDGET_PROPERTY]: stored, ...rest } = ui.properties;
+  ui.properties = rest;
+  const { extra, absent } = stored as { extra?: unknown; absent?: unknown };
+  if (Array.isArray(absent)) for (const name of absent) if (typeof name === "string") delete node.widgets[name];
+  if (isRecord(extra)) Object.assign(node.widgets, extra as Record<string, JsonValue>);
 }
 
 /** Frontend-only node types that never appear in /object_info. */

@@ -9,6 +9,9 @@ import { listWidgetInputs, type InputInfo } from "@/lib/graph/node-def";
  * seed-like INT widget.
  */
 
+/** Node property where the UI exporter keeps widget values positional `widgets_values` cannot carry (ComfyUI keeps unknown properties as they are). */
+export const WIDGET_PROPERTY = "atelier:widgets";
+
 /** One position in a node's `widgets_values`. */
 export interface WidgetSlot {
   name: string;
