@@ -15,14 +15,30 @@ describe("canonicalize", () => {
       [buildEdge(2, 0, 10, "images", { type: "IMAGE" }), buildEdge(1, 0, 2, "image")],
     );
     expect(canonicalize(graph)).toBe(
-      '{"edges":[["2","image","1",0],["10","images","2",0]],' +
-        '"nodes":[["1","EmptyImage",{"color":1,"height":0,"width":8},"active",null,{"width":"fixed"}],' +
-        '["2","ImageInvert",{},"bypassed"],["10","SaveImage",{"filename_prefix":"x"},"active","Out"]],"v":1}',
+      '{"edges":[[2,0,1,0],[10,1,2,0]],"inputs":["image","images"],' +
+        '"nodes":[[1,0,{"color":1,"height":0,"width":8},"active",null,{"width":"fixed"}],' +
+        '[2,1,{},"bypassed"],[10,2,{"filename_prefix":"x"},"active","Out"]],' +
+        '"types":["EmptyImage","ImageInvert","SaveImage"],"v":1}',
     );
+    expect(JSON.parse(canonicalize(graph))).toBeTypeOf("object");
+  });
+
+  it("writes integer-like ids as numbers and every other id as a string, so distinct ids stay distinct", () => {
+    const graph = buildGraph(["0", "7", "07", "5:3", "-1", "1234567890123456"].map((id) => buildNode(id, "T")));
+    expect(JSON.parse(canonicalize(graph)).nodes).toEqual([[0, 0], [7, 0], ["-1", 0], ["07", 0], ["5:3", 0], ["1234567890123456", 0]]);
   });
 
   it("orders ids by length, then code unit", () => {
     expect(["10", "9", "1:2", "100", "2"].sort(compareIds)).toEqual(["2", "9", "10", "100", "1:2"]);
+  });
+
+  it("writes non-ASCII and escaped text exactly as JSON.stringify and TextEncoder would", () => {
+    const graph = buildGraph([buildNode("ü\"1", "Node\n\u0001", { widgets: { "clé": "naïve 🦊 \ud800", b: [-0, 1e21, 0.1] } })]);
+    const text = canonicalize(graph);
+    expect(text).toBe(
+      `{"edges":[],"inputs":[],"nodes":[[${JSON.stringify('ü"1')},0,{"b":[0,1e+21,0.1],"clé":${JSON.stringify("naïve 🦊 \ud800")}}]],"types":[${JSON.stringify("Node\n\u0001")}],"v":1}`,
+    );
+    expect(hashGraph(graph)).toBe(createHash("sha256").update(Buffer.from(new TextEncoder().encode(text))).digest("hex"));
   });
 
   it("serialises deeply nested widget values without recursion", () => {
@@ -40,7 +56,7 @@ describe("hashGraph", () => {
     expect(zSnapshotHash.safeParse(hash).success).toBe(true);
     expect(hash).toBe(hashGraph(buildTxt2ImgGraph()));
     expect(hash).toBe(createHash("sha256").update(canonicalize(buildTxt2ImgGraph()), "utf8").digest("hex"));
-    expect(hash).toBe("76cddf87afbdcab913da43571a60bf6a026ab3a62ecfd1e8026fc9daa7cf4b58");
+    expect(hash).toBe("f3edcf837b21b3f755a9df436159fa0b9ec103a325b0978adc2a366e67ee65eb");
   });
 
   it("ignores node order, edge order, key order, edge ids, edge type labels and extra", () => {

@@ -101,13 +101,18 @@ function orderedNames(section: Record<string, unknown> | undefined, order: reado
 }
 
 /** Per-definition tables, computed once: validation and compile look inputs up per node, so they must not rebuild these per call. */
-interface DefinitionTables {
+export interface DefinitionTables {
   inputs: readonly InputInfo[];
   byName: ReadonlyMap<string, InputInfo>;
   outputs: readonly OutputInfo[];
 }
 
 const tablesCache = new WeakMap<NodeDefinition, DefinitionTables>();
+
+/** The cached input/output tables of a definition (one WeakMap lookup); for hot loops that need several of them per node. */
+export function getDefinitionTables(def: NodeDefinition): DefinitionTables {
+  return tablesOf(def);
+}
 
 function tablesOf(def: NodeDefinition): DefinitionTables {
   let tables = tablesCache.get(def);

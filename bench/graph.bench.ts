@@ -1,0 +1,69 @@
+// Validate / hash / compile timings on the benchmark graphs of
+// ../shared/comfyui/gen_chain.mjs (the same script that produced the
+// captured ComfyUI timings), converted with our API importer.
+//   npx tsx bench/graph.bench.ts [--runs 30]
+// Targets (sum of the three, median): ≤1 ms at the 1,000-node tree, ≤6 ms at
+// 5,000, ≤12 ms at 10,000; chains as fast as trees; linear growth.
+import { execFileSync } from "node:child_process";
+import { join } from "node:path";
+import { importApiPrompt } from "@/lib/formats";
+import { BUNDLED_CATALOGUE, hashDocument, validateGraph, type WorkflowDocument } from "@/lib/graph";
+
+type Compile = (doc: WorkflowDocument, catalogue: typeof BUNDLED_CATALOGUE) => unknown;
+
+const generator = join(import.meta.dirname, "../../shared/comfyui/gen_chain.mjs");
+const sizes = [100, 1_000, 5_000, 10_000, 50_000];
+const shapes = ["tree", "chain"] as const;
+const runsArg = process.argv.indexOf("--runs");
+const baseRuns = runsArg > 0 ? Number(process.argv[runsArg + 1]) : 30;
+
+async function loadCompile(): Promise<Compile | undefined> {
+  try {
+    const mod = (await import("@/lib/compile")) as { compileToPrompt?: Compile };
+    return mod.compileToPrompt;
+  } catch {
+    return undefined;
+  }
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
+function time(fn: () => unknown, runs: number): number {
+  for (let i = 0; i < Math.min(5, runs); i++) fn();
+  const samples: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const start = performance.now();
+    fn();
+    samples.push(performance.now() - start);
+  }
+  return median(samples);
+}
+
+function loadDocument(shape: string, size: number): WorkflowDocument {
+  const json = execFileSync(process.execPath, [generator, shape, String(size)], { maxBuffer: 1 << 28, encoding: "utf8" });
+  const result = importApiPrompt(JSON.parse(json));
+  if (!result.ok) throw new Error(`import of ${shape} ${size} failed: ${result.error.message}`);
+  return result.document;
+}
+
+const compile = await loadCompile();
+const fmt = (ms: number | undefined) => (ms === undefined ? "-" : ms.toFixed(3)).padStart(9);
+console.log(`median ms over ${baseRuns} runs (fewer at 50,000); compile ${compile ? "from lib/compile" : "not available"}`);
+console.log(`${"shape".padEnd(6)}${"nodes".padStart(7)}${"validate".padStart(10)}${"hash".padStart(9)}${"compile".padStart(9)}${"sum".padStart(9)}  issues`);
+for (const shape of shapes) {
+  for (const size of sizes) {
+    const doc = loadDocument(shape, size);
+    const runs = size >= 50_000 ? Math.max(5, baseRuns >> 2) : baseRuns;
+    const issues = validateGraph(doc.graph, BUNDLED_CATALOGUE);
+    const validate = time(() => validateGraph(doc.graph, BUNDLED_CATALOGUE), runs);
+    const hash = time(() => hashDocument(doc), runs);
+    const compiled = compile ? time(() => compile(doc, BUNDLED_CATALOGUE), runs) : undefined;
+    const sum = validate + hash + (compiled ?? 0);
+    const kinds = [...new Set(issues.map((i) => i.kind))].join(",") || "none";
+    console.log(`${shape.padEnd(6)}${String(doc.graph.nodes.length).padStart(7)}${fmt(validate)}${fmt(hash)}${fmt(compiled)}${fmt(sum)}  ${kinds}`);
+  }
+}
