@@ -5,3 +5,4 @@ export * from "./bundled-catalogue";
 export * from "./issues";
 export * from "./validate";
 export * from "./hash";
+export * from "./diff";
