@@ -6,6 +6,8 @@ import { zNodeCatalogue, type NodeCatalogue } from "@/lib/graph/catalogue";
 import { asNodeId, type GraphNode, type Subgraph } from "@/lib/graph/model";
 import { importUiWorkflow } from "@/lib/formats/ui";
 import type { ApiPrompt } from "@/lib/formats/api";
+import { readPngText } from "@/lib/formats/png";
+import { readWebpText } from "@/lib/formats/webp";
 import { buildDocument, buildEdge, buildGraph, buildNode } from "@/lib/testing";
 import { compileToPrompt } from "./compile";
 
@@ -181,24 +183,43 @@ function dedupe<T extends { target: string; targetInput: string }>(edges: T[]): 
  *   that old frontends serialised and the current one does not (the backend
  *   ignores inputs a definition does not declare);
  * - `_meta.title` of untitled nodes, which follows the catalogue's display name.
- * - seeds whose control_after_generate is not "fixed" may differ.
+ * - seeds whose control_after_generate is not "fixed" may differ (none does here).
  * One file is a known mismatch: the stable cascade workflow uses a legacy
  * group node (`workflow>…`), which we keep but do not expand.
  */
 describe("compile golden corpus", () => {
   const corpus = join(shared, "corpus");
-  const pairs = readdirSync(join(corpus, "ui")).filter((f) => existsSync(join(corpus, "api", f)));
-  const KNOWN_MISMATCH = new Set(["ComfyUI_examples__stable_cascade_stable_cascade__inpaint_controlnet.json"]);
+  // Cases: the ui/ + api/ pairs of one base name, and every PNG/WebP carrying both workflow and prompt.
+  const cases: { name: string; workflow: string; prompt: string }[] = [];
+  for (const file of readdirSync(join(corpus, "ui"))) {
+    if (existsSync(join(corpus, "api", file))) {
+      cases.push({ name: `ui+api/${file}`, workflow: readFileSync(join(corpus, "ui", file), "utf8"), prompt: readFileSync(join(corpus, "api", file), "utf8") });
+    }
+  }
+  for (const dir of ["png", "webp"]) {
+    for (const file of readdirSync(join(corpus, dir))) {
+      const bytes = new Uint8Array(readFileSync(join(corpus, dir, file)));
+      const text = dir === "png" ? readPngText(bytes) : readWebpText(bytes);
+      if (text.ok && text.entries.workflow !== undefined && text.entries.prompt !== undefined) {
+        cases.push({ name: `${dir}/${file}`, workflow: text.entries.workflow, prompt: text.entries.prompt });
+      }
+    }
+  }
+  const KNOWN_MISMATCH = new Set(["ui+api/ComfyUI_examples__stable_cascade_stable_cascade__inpaint_controlnet.json"]);
 
-  function differences(file: string): string[] {
-    const imported = importUiWorkflow(JSON.parse(readFileSync(join(corpus, "ui", file), "utf8")), { catalogue });
+  function differences(workflow: string, promptText: string): string[] {
+    const imported = importUiWorkflow(JSON.parse(workflow), { catalogue });
     if (!imported.ok) return [`import failed: ${imported.error.message}`];
-    const filled = new Set(imported.warnings.filter((w) => w.code === "default-filled").flatMap((w) => {
-      const node = imported.document.graph.nodes.find((n) => n.id === w.nodeId);
-      return ((node?.extra?.filledWidgets as string[]) ?? []).map((name) => `${w.nodeId}.${name}`);
-    }));
+    const filled = new Set(
+      imported.warnings
+        .filter((w) => w.code === "default-filled")
+        .flatMap((w) => {
+          const node = imported.document.graph.nodes.find((n) => n.id === w.nodeId);
+          return ((node?.extra?.filledWidgets as string[]) ?? []).map((name) => `${w.nodeId}.${name}`);
+        }),
+    );
     const { prompt } = compileToPrompt(imported.document, catalogue);
-    const expected = JSON.parse(readFileSync(join(corpus, "api", file), "utf8")) as ApiPrompt;
+    const expected = JSON.parse(promptText) as ApiPrompt;
     const out: string[] = [];
     for (const id of new Set([...Object.keys(prompt), ...Object.keys(expected)])) {
       const ours = prompt[id];
@@ -216,7 +237,7 @@ describe("compile golden corpus", () => {
         if (a === b) continue;
         if (b === undefined && filled.has(`${id}.${name}`)) continue;
         if (a === undefined && def && !def.input.required?.[name] && !def.input.optional?.[name]) continue;
-        if (node?.controls?.[name] && node.controls[name] !== "fixed" && typeof ours.inputs[name] === "number") continue;
+        if (node?.controls?.[name] && typeof ours.inputs[name] === "number") continue;
         out.push(`${id}.${name}: ${a} vs ${b}`);
       }
     }
@@ -224,25 +245,25 @@ describe("compile golden corpus", () => {
   }
 
   it("compiles every captured workflow to the prompt ComfyUI sent (allowing only documented version drift)", () => {
-    expect(pairs.length).toBe(15);
-    const results = pairs.map((file) => ({ file, diffs: differences(file) }));
-    const matching = results.filter((r) => r.diffs.length === 0).map((r) => r.file);
-    console.log(`compile golden: ${matching.length}/${pairs.length} match; known mismatch: ${[...KNOWN_MISMATCH].join(", ")}`);
+    expect(cases.length).toBe(26);
+    const results = cases.map((c) => ({ name: c.name, diffs: differences(c.workflow, c.prompt) }));
+    const matching = results.filter((r) => r.diffs.length === 0);
+    console.log(`compile golden: ${matching.length}/${cases.length} match; known mismatch: ${[...KNOWN_MISMATCH].join(", ")}`);
     for (const r of results) {
-      if (KNOWN_MISMATCH.has(r.file)) expect(r.diffs.length).toBeGreaterThan(0);
-      else expect(r).toEqual({ file: r.file, diffs: [] });
+      if (KNOWN_MISMATCH.has(r.name)) expect(r.diffs.length).toBeGreaterThan(0);
+      else expect(r).toEqual({ name: r.name, diffs: [] });
     }
   });
 
-  it("is faithful on titles too when the title was set by the user", () => {
-    for (const file of pairs) {
-      const imported = importUiWorkflow(JSON.parse(readFileSync(join(corpus, "ui", file), "utf8")), { catalogue });
+  it("gives user-set titles exactly as ComfyUI did", () => {
+    for (const c of cases) {
+      const imported = importUiWorkflow(JSON.parse(c.workflow), { catalogue });
       if (!imported.ok) continue;
       const { prompt } = compileToPrompt(imported.document, catalogue);
-      const expected = JSON.parse(readFileSync(join(corpus, "api", file), "utf8")) as ApiPrompt;
+      const expected = JSON.parse(c.prompt) as ApiPrompt;
       for (const node of imported.document.graph.nodes) {
         const theirs = expected[node.id]?._meta?.title;
-        if (node.title !== undefined && theirs !== undefined) expect(prompt[node.id]?._meta?.title).toBe(theirs);
+        if (node.title !== undefined && theirs !== undefined) expect({ case: c.name, id: node.id, title: prompt[node.id]?._meta?.title }).toEqual({ case: c.name, id: node.id, title: theirs });
       }
     }
   });
