@@ -46,29 +46,20 @@ function toFlow(doc: WorkflowDocument): { nodes: BasicFlowNode[]; edges: Edge[] 
   return { nodes, edges };
 }
 
-function EditorInner({ workflowId }: { workflowId: string }) {
+function EditorInner({ workflowId, name, initialDocument, initialVersionId }: { workflowId: string; name: string; initialDocument: WorkflowDocument; initialVersionId: number }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
-  const query = useQuery(trpc.workflow.get.queryOptions({ id: workflowId }));
-  const [doc, setDoc] = useState<WorkflowDocument | null>(null);
-  const [baseVersionId, setBaseVersionId] = useState<number | null>(null);
+  const [doc, setDoc] = useState<WorkflowDocument>(initialDocument);
+  const [baseVersionId, setBaseVersionId] = useState<number | null>(initialVersionId);
   const [dirty, setDirty] = useState(false);
   const [notice, setNotice] = useState<string | null>(null);
 
-  useEffect(() => {
-    if (query.data && doc === null) {
-      setDoc(query.data.document);
-      setBaseVersionId(query.data.head.id);
-    }
-  }, [query.data, doc]);
-
-  const flow = useMemo(() => (doc ? toFlow(doc) : { nodes: [], edges: [] }), [doc]);
+  const flow = useMemo(() => toFlow(doc), [doc]);
 
   const onNodesChange = useCallback((changes: NodeChange<BasicFlowNode>[]) => {
     const moved = changes.filter((c) => c.type === "position" && c.position);
     if (moved.length === 0) return;
     setDoc((d) => {
-      if (!d) return d;
       const next = applyNodeChanges(moved, toFlow(d).nodes);
       const layoutNodes = { ...d.layout.nodes };
       for (const n of next) layoutNodes[n.id] = { ...layoutNodes[n.id], x: n.position.x, y: n.position.y };
@@ -89,7 +80,7 @@ function EditorInner({ workflowId }: { workflowId: string }) {
   );
 
   const doSave = useCallback(() => {
-    if (!doc || save.isPending) return;
+    if (save.isPending) return;
     setNotice(null);
     save.mutate({ id: workflowId, baseVersionId, document: doc });
   }, [doc, save, workflowId, baseVersionId]);
@@ -105,13 +96,10 @@ function EditorInner({ workflowId }: { workflowId: string }) {
     return () => window.removeEventListener("keydown", onKey);
   }, [doSave]);
 
-  if (query.error) return <ErrorText error={query.error} />;
-  if (!doc || !query.data) return <p className="muted">Loading workflow…</p>;
-
   return (
     <section className="editor">
       <div className="editor-toolbar">
-        <h1 className="editor-title">{query.data.name}</h1>
+        <h1 className="editor-title">{name}</h1>
         <span className="muted" data-testid="save-state">
           {save.isPending ? "Saving…" : dirty ? "Unsaved changes" : (notice ?? `Version ${baseVersionId}`)}
         </span>
@@ -128,6 +116,7 @@ function EditorInner({ workflowId }: { workflowId: string }) {
           onNodesChange={onNodesChange}
           fitView
           minZoom={0.05}
+          colorMode="dark"
           proOptions={{ hideAttribution: true }}
         >
           <Background />
@@ -141,9 +130,19 @@ function EditorInner({ workflowId }: { workflowId: string }) {
 
 /** The editor page: the workflow's graph on a React Flow canvas, saved as a new version. */
 export function WorkflowEditor({ workflowId }: { workflowId: string }) {
+  const trpc = useTRPC();
+  const query = useQuery(trpc.workflow.get.queryOptions({ id: workflowId }, { staleTime: Infinity }));
+  if (query.error) return <ErrorText error={query.error} />;
+  if (!query.data) return <p className="muted">Loading workflow…</p>;
   return (
     <ReactFlowProvider>
-      <EditorInner workflowId={workflowId} />
+      <EditorInner
+        key={workflowId}
+        workflowId={workflowId}
+        name={query.data.name}
+        initialDocument={query.data.document}
+        initialVersionId={query.data.head.id}
+      />
     </ReactFlowProvider>
   );
 }
