@@ -2,6 +2,7 @@ import type { NodeCatalogue } from "@/lib/graph/catalogue";
 import type { Graph, GraphEdge, GraphNode, JsonValue, Subgraph, WorkflowDocument } from "@/lib/graph/model";
 import { getInput, getNodeDefinition, listInputs, listOutputs } from "@/lib/graph/node-def";
 import type { ApiNode, ApiPrompt } from "@/lib/formats/api";
+import { expandLegacyGroupNodes } from "./group-nodes";
 
 /**
  * Compiles a workflow document into the API prompt ComfyUI's `POST /prompt`
@@ -139,8 +140,10 @@ function bypassInputIndex(inputs: readonly Slot[], outType: string, slot: number
  * Compiles a document into an API prompt.
  * @returns the prompt and the issues met (unknown node types, dangling links, cycles, …); never throws on user data.
  */
-export function compileToPrompt(doc: WorkflowDocument, catalogue: NodeCatalogue, options: CompileOptions = {}): CompileResult {
+export function compileToPrompt(source: WorkflowDocument, catalogue: NodeCatalogue, options: CompileOptions = {}): CompileResult {
   const issues: CompileIssue[] = [];
+  const { doc, unexpanded } = expandLegacyGroupNodes(source, catalogue);
+  const unexpandedIds = new Set(unexpanded);
   const subgraphs = new Map((doc.subgraphs ?? []).map((s) => [s.id, s]));
   const root = makeScope(doc.graph, [], {});
 
@@ -280,8 +283,8 @@ export function compileToPrompt(doc: WorkflowDocument, catalogue: NodeCatalogue,
     for (const node of scope.graph.nodes) {
       if (node.mode !== "active" || VIRTUAL.has(node.type) || subgraphs.has(node.type)) continue;
       const id = execId(scope, node.id);
-      if (/^workflow[>/]/.test(node.type)) {
-        issues.push({ code: "legacy-group-node", nodeId: id, message: `Node ${id} is a legacy group node ("${node.type}"), which is not expanded; it was left out of the prompt. Convert it to a subgraph in ComfyUI.` });
+      if (unexpandedIds.has(node.id) && scope.prefix.length === 0) {
+        issues.push({ code: "legacy-group-node", nodeId: id, message: `Node ${id} is a legacy group node ("${node.type}") whose definition is missing from extra.groupNodes; it was left out of the prompt.` });
         continue;
       }
       const def = getNodeDefinition(catalogue, node.type);

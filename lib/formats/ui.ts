@@ -413,7 +413,7 @@ function importUnsafe(json: unknown, options: ImportUiOptions): ImportResult {
       ctx.warnings.push({
         code: "legacy-group-node",
         nodeId: node.id,
-        message: `Node ${node.id} is a legacy group node ("${node.type}"); it is kept with its definition in extra.groupNodes but not expanded, so it cannot be compiled. Convert it to a subgraph in ComfyUI.`,
+        message: `Node ${node.id} is a legacy group node ("${node.type}"); it is kept as is with its definition from extra.groupNodes, and compiling expands it as ComfyUI's frontend does. Newer ComfyUI versions replace group nodes with subgraphs.`,
       });
     }
   }
