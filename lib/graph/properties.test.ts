@@ -25,7 +25,13 @@ function reachable(graph: Graph, from: string): Set<string> {
   for (const e of graph.edges) out.set(e.source, [...(out.get(e.source) ?? []), e.target]);
   const seen = new Set([from]);
   const stack = [from];
-  while (stack.length > 0) for (const next of out.get(stack.pop()!) ?? []) if (!seen.has(next)) stack.push(next), seen.add(next);
+  while (stack.length > 0) {
+    for (const next of out.get(stack.pop()!) ?? []) {
+      if (seen.has(next)) continue;
+      seen.add(next);
+      stack.push(next);
+    }
+  }
   return seen;
 }
 
