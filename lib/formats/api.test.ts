@@ -24,7 +24,7 @@ describe("importApiPrompt", () => {
           ],
           edges: [{ id: "173:132:0->174:133.text", source: "173:132", sourceSlot: 0, target: "174:133", targetInput: "text" }],
         },
-        layout: { nodes: {}, groups: [], viewport: { x: 0, y: 0, zoom: 1 } },
+        layout: { nodes: { "173:132": { x: 0, y: 0 }, "174:133": { x: 380, y: 0 } }, groups: [], viewport: { x: 0, y: 0, zoom: 1 } },
         metadata: { name: "Imported API prompt", source: { format: "comfyui-api" } },
       },
     });

@@ -8,6 +8,7 @@ import {
   type GraphNode,
   type JsonValue,
 } from "@/lib/graph/model";
+import { layoutByDepth } from "./auto-layout";
 import { isRecord, toPointer, type ImportResult, type ImportWarning } from "./types";
 
 /** One node of a ComfyUI API prompt. Inputs are literals or links `[sourceId, outputSlot]`. */
@@ -123,14 +124,17 @@ export function importApiPrompt(json: unknown, options: ImportApiOptions = {}): 
     if (Object.keys(extra).length > 0) node.extra = extra;
     nodes.push(node);
   }
+  const graph = { nodes, edges };
+  // An API prompt has no positions; lay it out by depth so an editor or a UI export shows a readable graph.
+  const layout = { ...emptyLayout(), nodes: layoutByDepth(graph) };
   return {
     ok: true,
     warnings,
     document: {
       format: DOCUMENT_FORMAT,
       version: DOCUMENT_VERSION,
-      graph: { nodes, edges },
-      layout: emptyLayout(),
+      graph,
+      layout,
       metadata: { name: options.name ?? "Imported API prompt", source: { format: "comfyui-api" } },
     },
   };

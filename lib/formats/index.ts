@@ -14,3 +14,5 @@ export type { ImportWorkflowOptions, ImportWorkflowResult, WorkflowFormat } from
 export { crc32, embedInPng, isPng, PNG_SIGNATURE, readPngText } from "./png";
 export type { EmbedOptions, MediaTextResult } from "./png";
 export { isWebp, readWebpText } from "./webp";
+export { layoutByDepth } from "./auto-layout";
+export type { AutoLayoutOptions } from "./auto-layout";
