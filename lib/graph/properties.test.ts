@@ -57,6 +57,8 @@ const arbMutation: fc.Arbitrary<Mutation> = fc.oneof(
 function mutate(graph: Graph, m: Mutation): Graph {
   const g: Graph = structuredClone(graph);
   const node = "node" in m ? g.nodes[m.node % g.nodes.length] : undefined;
+  // Earlier mutations may have dropped every node.
+  if ("node" in m && node === undefined) return g;
   switch (m.kind) {
     case "widget": {
       const names = Object.keys(node!.widgets);
