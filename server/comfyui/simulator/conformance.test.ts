@@ -271,7 +271,7 @@ describe("simulator conformance with the captured ws traces", () => {
     // Status messages interleave with the run by wall-clock timing; compare them apart from the rest.
     const isStatus = (m: Received | CapturedMessage) => m.kind === "text" && m.data!.type === "status";
     expectSameMessages(trace.messages.filter((m) => !isStatus(m)), socket.received.filter((m) => !isStatus(m)));
-    const queueRemaining = (ms: (Received | CapturedMessage)[]) => ms.filter(isStatus).map((m) => (m.data!.data.status as { exec_info: { queue_remaining: number } }).exec_info.queue_remaining);
+    const queueRemaining = (ms: (Received | CapturedMessage)[]) => ms.filter(isStatus).map((m) => ((m as { data: { data: Record<string, unknown> } }).data.data.status as { exec_info: { queue_remaining: number } }).exec_info.queue_remaining);
     expect(queueRemaining(socket.received)).toEqual(queueRemaining(trace.messages));
     await expectSameHistory(s, a, Object.values(read<Record<string, HistoryFileEntry>>(trace.history_file))[0]!);
   });

@@ -115,7 +115,7 @@ describe("simulator", () => {
     const png = encodePng({ width: 4, height: 2, channels: 3, pixels: new Uint8Array(24).fill(200) });
     const upload = async () => {
       const form = new FormData();
-      form.append("image", new Blob([png], { type: "image/png" }), "photo.png");
+      form.append("image", new Blob([new Uint8Array(png)], { type: "image/png" }), "photo.png");
       form.append("type", "input");
       const res = await fetch(`${s.url}/upload/image`, { method: "POST", body: form });
       return res.json();
