@@ -1,5 +1,6 @@
 import type { Env } from "./env";
 import { openDatabase, type Db } from "./store/db";
+import { createDraftRepository, type DraftRepository } from "./store/drafts";
 import { createWorkflowRepository, type WorkflowRepository } from "./store/workflows";
 
 /** Everything a request handler may use, created once per process. */
@@ -7,6 +8,7 @@ export type Services = {
   env: Env;
   db: Db;
   workflows: WorkflowRepository;
+  drafts: DraftRepository;
   now: () => number;
   version: string;
   close: () => void;
@@ -19,6 +21,7 @@ export function createServices(env: Env, options: { now?: () => number; version?
     env,
     db,
     workflows: createWorkflowRepository(db, { now }),
+    drafts: createDraftRepository(db, { now }),
     now,
     version: options.version ?? "0.1.0",
     close: () => db.close(),

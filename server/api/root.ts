@@ -1,10 +1,12 @@
 import { router } from "./trpc";
 import { systemRouter } from "./routers/system";
+import { versionRouter } from "./routers/version";
 import { workflowRouter } from "./routers/workflow";
 
 export const appRouter = router({
   system: systemRouter,
   workflow: workflowRouter,
+  version: versionRouter,
 });
 
 export type AppRouter = typeof appRouter;

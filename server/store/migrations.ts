@@ -39,4 +39,52 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX workflows_by_updated ON workflows(updated_at);
     `,
   },
+  {
+    version: 2,
+    name: "drafts, workflow origin, templates and their immutable versions",
+    sql: `
+      -- The latest unsaved document of a workflow, overwritten on every autosave; never a version.
+      CREATE TABLE drafts (
+        workflow_id     TEXT PRIMARY KEY REFERENCES workflows(id),
+        base_version_id INTEGER REFERENCES versions(id),
+        body            TEXT NOT NULL,
+        author          TEXT NOT NULL DEFAULT '',
+        updated_at      INTEGER NOT NULL
+      );
+      -- A workflow created from (or upgraded to) a template version remembers it, so it can be upgraded later.
+      ALTER TABLE workflows ADD COLUMN template_id TEXT;
+      ALTER TABLE workflows ADD COLUMN template_version TEXT;
+      CREATE TABLE templates (
+        id          TEXT PRIMARY KEY,
+        title       TEXT NOT NULL,
+        description TEXT NOT NULL DEFAULT '',
+        category    TEXT NOT NULL DEFAULT '',
+        media_type  TEXT NOT NULL DEFAULT 'image',
+        tags        TEXT NOT NULL DEFAULT '[]',
+        thumbnail   TEXT,
+        builtin     INTEGER NOT NULL DEFAULT 0,
+        created_at  INTEGER NOT NULL,
+        updated_at  INTEGER NOT NULL
+      );
+      CREATE TABLE template_versions (
+        template_id   TEXT NOT NULL REFERENCES templates(id),
+        version       TEXT NOT NULL,
+        major         INTEGER NOT NULL,
+        minor         INTEGER NOT NULL,
+        patch         INTEGER NOT NULL,
+        prerelease    TEXT NOT NULL DEFAULT '',
+        interface     TEXT NOT NULL,
+        metadata      TEXT NOT NULL,
+        changelog     TEXT NOT NULL DEFAULT '',
+        document_hash TEXT NOT NULL REFERENCES documents(hash),
+        created_at    INTEGER NOT NULL,
+        PRIMARY KEY (template_id, version)
+      );
+      -- A published version is immutable: a fix is a new version.
+      CREATE TRIGGER template_versions_immutable BEFORE UPDATE ON template_versions
+        BEGIN SELECT RAISE(ABORT, 'template versions are immutable; publish a new version'); END;
+      CREATE TRIGGER template_versions_undeletable BEFORE DELETE ON template_versions
+        BEGIN SELECT RAISE(ABORT, 'template versions are immutable; publish a new version'); END;
+    `,
+  },
 ];

@@ -6,6 +6,9 @@ import { createStarterDocument } from "@/lib/graph/starter";
 import type { WorkflowDocument } from "@/lib/graph/model";
 import { AppError } from "@/server/errors";
 import { openDatabase, type Db } from "./db";
+import { hashDocument } from "@/lib/graph/hash";
+import { hashFullDocument } from "@/lib/versions/hash";
+import { createDraftRepository } from "./drafts";
 import { createWorkflowRepository } from "./workflows";
 
 let dir: string;
@@ -119,5 +122,74 @@ describe("workflow repository", () => {
     db.close();
     expect(() => (db = openDatabase(dir))).toThrow(/schema version 99/);
     db = openDatabase(dir, { fileName: "other.db" });
+  });
+
+  it("keys documents by lib's full-document hash and records lib's semantic hash, as the browser computes them", () => {
+    const doc = createStarterDocument("A");
+    const wf = repo().create({ name: "A", document: doc, author: "ada" });
+    expect(wf.head).toMatchObject({ documentHash: hashFullDocument(doc), graphHash: hashDocument(doc), author: "ada" });
+  });
+
+  it("lists history newest first in pages, with parent, message, author and the head marked", () => {
+    const r = repo();
+    const wf = r.create({ name: "A", document: createStarterDocument("A") });
+    let head = wf.head.id;
+    for (let i = 1; i <= 4; i++) head = r.save({ id: wf.id, baseVersionId: head, document: withSteps(wf.document, 20 + i), message: `steps ${20 + i}`, author: "bo" }).version.id;
+    const first = r.history({ id: wf.id, limit: 3 });
+    expect(first.total).toBe(5);
+    expect(first.entries.map((e) => e.message)).toEqual(["steps 24", "steps 23", "steps 22"]);
+    expect(first.entries[0]).toMatchObject({ isHead: true, author: "bo", runCount: null, parentId: first.entries[1]!.id });
+    const second = r.history({ id: wf.id, limit: 3, before: first.nextBefore! });
+    expect(second.entries.map((e) => e.message)).toEqual(["steps 21", "Created"]);
+    expect(second.nextBefore).toBeNull();
+  });
+
+  it("restores an old version as a new head whose parent is the current head", () => {
+    const r = repo();
+    const wf = r.create({ name: "A", document: createStarterDocument("A") });
+    const second = r.save({ id: wf.id, baseVersionId: wf.head.id, document: withSteps(wf.document, 30) }).version;
+    const restored = r.restore({ id: wf.id, versionId: wf.head.id, author: "cy" });
+    expect(restored.created).toBe(true);
+    expect(restored.version).toMatchObject({ parentId: second.id, documentHash: wf.head.documentHash, message: `Restored version ${wf.head.id}`, author: "cy" });
+    expect(r.getOrThrow(wf.id).document).toEqual(wf.document);
+    expect(r.history({ id: wf.id }).total).toBe(3);
+  });
+
+  it("forks a new workflow from any version and leaves the original untouched", () => {
+    const r = repo();
+    const wf = r.create({ name: "Orig", document: createStarterDocument("A") });
+    r.save({ id: wf.id, baseVersionId: wf.head.id, document: withSteps(wf.document, 30) });
+    const fork = r.fork({ versionId: wf.head.id });
+    expect(fork.name).toBe(`Orig (fork of v${wf.head.id})`);
+    expect(fork.document).toEqual(wf.document);
+    expect(fork.head).toMatchObject({ parentId: null, message: `Forked from "Orig" version ${wf.head.id}` });
+    expect(r.history({ id: wf.id }).total).toBe(2);
+  });
+
+  it("saves conflicting changes as a branch that starts at the version the person opened", () => {
+    const r = repo();
+    const wf = r.create({ name: "A", document: createStarterDocument("A") });
+    r.save({ id: wf.id, baseVersionId: wf.head.id, document: withSteps(wf.document, 25) });
+    const branch = r.saveAsBranch({ id: wf.id, baseVersionId: wf.head.id, document: withSteps(wf.document, 40), message: "mine" });
+    expect(branch.document.graph.nodes.find((n) => n.type === "KSampler")?.widgets.steps).toBe(40);
+    const history = r.history({ id: branch.id });
+    expect(history.entries.map((e) => e.message)).toEqual(["mine", `Branched from "A" version ${wf.head.id}`]);
+    expect(history.entries[0]!.parentId).toBe(history.entries[1]!.id);
+  });
+
+  it("drops the autosaved draft a save grew from, and keeps a draft on another base", () => {
+    const r = repo();
+    const drafts = createDraftRepository(db, { now: () => ++clock });
+    const wf = r.create({ name: "A", document: createStarterDocument("A") });
+    drafts.put({ workflowId: wf.id, baseVersionId: wf.head.id, document: withSteps(wf.document, 33) });
+    expect(drafts.get(wf.id)).toMatchObject({ baseVersionId: wf.head.id, document: withSteps(wf.document, 33) });
+    drafts.put({ workflowId: wf.id, baseVersionId: wf.head.id, document: withSteps(wf.document, 34) });
+    expect(drafts.get(wf.id)?.document).toEqual(withSteps(wf.document, 34));
+    const saved = r.save({ id: wf.id, baseVersionId: wf.head.id, document: withSteps(wf.document, 34) });
+    expect(drafts.get(wf.id)).toBeUndefined();
+    expect(r.history({ id: wf.id }).total).toBe(2);
+    drafts.put({ workflowId: wf.id, baseVersionId: wf.head.id, document: withSteps(wf.document, 50) });
+    r.save({ id: wf.id, baseVersionId: saved.version.id, document: withSteps(wf.document, 35) });
+    expect(drafts.get(wf.id)?.baseVersionId).toBe(wf.head.id);
   });
 });

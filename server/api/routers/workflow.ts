@@ -25,6 +25,7 @@ export const workflowRouter = router({
         baseVersionId: z.number().int().nullable(),
         document: zWorkflowDocument,
         message: z.string().max(2000).optional(),
+        author: z.string().trim().max(100, "An author label is at most 100 characters").optional(),
       }),
     )
     .mutation(({ ctx, input }) => ctx.services.workflows.save(input)),
