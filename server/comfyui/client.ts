@@ -2,7 +2,7 @@ import { createHash, randomUUID } from "node:crypto";
 import { Agent as HttpAgent } from "node:http";
 import type { z } from "zod";
 import { zNodeDefinition, type NodeCatalogue } from "@/lib/graph/catalogue";
-import { AppError, isAppError } from "@/server/errors";
+import { AppError, assertNever, isAppError } from "@/server/errors";
 import { getBreaker, type CircuitBreaker } from "./breaker";
 import { breakerOpenError, connectionError, httpStatusError, mapNodeErrors, protocolError, toPromptRejection, type PromptIssue, type PromptRejection } from "./errors";
 import { ConnectionError, sendRequest, type RawResponse } from "./http";
@@ -587,6 +587,8 @@ export class ComfyClient {
             case "status":
             case "feature_flags":
               break;
+            default:
+              assertNever(m, "websocket message");
           }
         };
         for (const event of buffered.splice(0)) handle(event);

@@ -1,4 +1,4 @@
-import { AppError } from "@/server/errors";
+import { AppError, assertNever } from "@/server/errors";
 import type { PromptNodeErrors, PromptRejected } from "./protocol";
 
 /**
@@ -29,6 +29,8 @@ export function connectionError(baseUrl: string, request: string, failure: Conne
       return new AppError("COMFYUI_TIMEOUT", `ComfyUI at ${baseUrl} did not answer within ${seconds(failure.timeoutMs)}; is it running?`, { details });
     case "read_timeout":
       return new AppError("COMFYUI_TIMEOUT", `ComfyUI at ${baseUrl} accepted ${request} but did not finish answering within ${seconds(failure.timeoutMs)}; it may be busy or stuck.`, { details });
+    default:
+      return assertNever(failure, "connection failure");
   }
 }
 
