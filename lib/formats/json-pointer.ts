@@ -1,5 +1,3 @@
-import { offsetToLineColumn } from "./json";
-
 /** Where a JSON value starts in its text: a character offset and its 1-based line and column. */
 export interface JsonTextLocation {
   offset: number;
@@ -117,7 +115,20 @@ export function locateJsonPointers(text: string, pointers: readonly string[]): M
     if (!afterValue()) break;
   }
 
-  for (const [pointer, offset] of offsets) found.set(pointer, { offset, ...offsetToLineColumn(text, offset) });
+  // One forward scan for all line numbers, rather than one per pointer.
+  const sorted = [...offsets].sort((a, b) => a[1] - b[1]);
+  let line = 1;
+  let lineStart = 0;
+  let at = 0;
+  for (const [pointer, offset] of sorted) {
+    for (; at < offset; at++) {
+      if (text.charCodeAt(at) === 10) {
+        line++;
+        lineStart = at + 1;
+      }
+    }
+    found.set(pointer, { offset, line, column: offset - lineStart + 1 });
+  }
   return found;
 }
 
