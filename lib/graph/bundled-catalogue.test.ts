@@ -13,7 +13,8 @@ function semanticView(def: NodeDefinition, options: { emptyFileLists: boolean })
   const section = (specs: Record<string, unknown> | undefined, order: string[] | undefined) =>
     (order ?? Object.keys(specs ?? {})).map((name) => {
       const [type, rawOptions] = specs?.[name] as [unknown, Record<string, unknown> | undefined];
-      const { tooltip: _tooltip, ...opts } = rawOptions ?? {};
+      // server_files is our own marker for lists of a server's files (see bundled-catalogue.ts).
+      const { tooltip: _tooltip, server_files: _serverFiles, ...opts } = rawOptions ?? {};
       // Lists of files on the capturing server (input images) are server state, not API.
       const fileList = options.emptyFileLists && opts.image_upload === true && Array.isArray(type);
       return { name, type: fileList ? [] : type, options: opts };

@@ -8,9 +8,10 @@ import type { InputSpec, NodeCatalogue, NodeDefinition } from "./catalogue";
  * captured `/object_info`.
  *
  * Dropdowns listing files on a server (checkpoints, LoRAs, VAEs, input
- * images, …) are empty lists: only a live server knows its files. Validate
- * against this catalogue with `{ emptyCombos: "ignore" }` so those empty
- * lists do not reject every model name.
+ * images, …) are empty lists: only a live server knows its files. The one
+ * such list with a built-in entry (VAELoader's "pixel_space") carries our own
+ * option `server_files: true`. Validate against this catalogue with
+ * `{ emptyCombos: "ignore" }` so these lists do not reject every model name.
  */
 
 /** ComfyUI's seed maximum, 0xffffffffffffffff; as a JS number it rounds to 2^64, as JSON.parse of the server's answer does. */
@@ -100,7 +101,7 @@ const definitions: NodeDefinition[] = [
     category: "loaders",
     module: "nodes",
     required: {
-      vae_name: [["pixel_space"]],
+      vae_name: [["pixel_space"], { server_files: true }],
     },
     outputs: ["VAE"],
   }),

@@ -327,3 +327,11 @@ describe("validateGraph against real ComfyUI verdicts (prompt-errors.json)", () 
     }
   });
 });
+
+describe("validateGraph with the bundled catalogue", () => {
+  it("accepts any VAE file name, since only a live server knows its files", () => {
+    const graph = buildGraph([buildNode(1, "VAELoader", { widgets: { vae_name: "my-vae.safetensors" } })]);
+    expect(kinds(bundled(graph))).toEqual(["no_output_node@-"]);
+    expect(kinds(validateGraph(graph, BUNDLED_CATALOGUE))).toEqual(["value_not_in_list@1.vae_name", "no_output_node@-"]);
+  });
+});

@@ -28,9 +28,10 @@ export const COMFYUI_MAX_SAFE_DEPTH = 981;
 export interface ValidateOptions {
   /**
    * What to do with a combo whose catalogue list is empty (model dropdowns of
-   * a server without models, or of the bundled catalogue). "error" (default)
-   * mirrors ComfyUI, which rejects every value; "ignore" suits the bundled
-   * catalogue, which cannot know a server's files.
+   * a server without models, or of the bundled catalogue) or marked
+   * `server_files: true` (the bundled catalogue's lists of a server's files).
+   * "error" (default) mirrors ComfyUI, which rejects every value not listed;
+   * "ignore" suits the bundled catalogue, which cannot know a server's files.
    */
   emptyCombos?: "error" | "ignore";
   /** Subgraph definitions of the document, so nodes whose type is a subgraph id are known. */
@@ -499,7 +500,7 @@ function checkValue(
       return;
     case "COMBO": {
       const allowed = input.comboValues ?? [];
-      if (allowed.length === 0 && options.emptyCombos === "ignore") return;
+      if (options.emptyCombos === "ignore" && (allowed.length === 0 || input.options.server_files === true)) return;
       const values = input.options.multiselect === true && Array.isArray(value) ? value : [value];
       for (const v of values) {
         if (allowed.includes(v)) continue;
