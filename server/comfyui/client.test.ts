@@ -232,6 +232,18 @@ describe("ComfyClient failure handling", () => {
     await expect(c.getQueue()).rejects.toMatchObject({ code: "COMFYUI_UNREACHABLE", message: `ComfyUI at ${url} refused the connection (GET /queue); is it running?` });
   });
 
+  it("fails a run at once while ComfyUI is down, and runs again once it is back", async () => {
+    const s = await sim();
+    const c = client(s.url);
+    const socket = await c.connect();
+    const down = new Promise((r) => socket.once("down", r));
+    await s.stop();
+    await down;
+    await expect(c.runPrompt(simple())).rejects.toMatchObject({ code: "COMFYUI_UNREACHABLE", message: expect.stringContaining(`ComfyUI at ${s.url} did not accept a websocket connection`) });
+    await s.start();
+    expect(((await c.runPrompt(simple())) as RunOutcome).status).toBe("success");
+  });
+
   it("opens the breaker after repeated failures, fails fast naming the URL, and probes after the cool-down", async () => {
     const server = await rawServer("hang-up");
     let now = 1_000;

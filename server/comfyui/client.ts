@@ -393,7 +393,8 @@ export class ComfyClient {
       this.breaker.recordSuccess();
       return socket;
     } catch (error) {
-      this.dropSocket();
+      // A socket that was open before keeps reconnecting for the runs that follow it.
+      if (!socket.hasOpened) this.dropSocket();
       const message = `ComfyUI at ${this.baseUrl} did not accept a websocket connection within ${this.timeouts.connectMs / 1000} s (${(error as Error).message}); is it running?`;
       this.breaker.recordFailure(message);
       throw new AppError("COMFYUI_UNREACHABLE", message, { details: { baseUrl: this.baseUrl } });
@@ -499,6 +500,9 @@ export class ComfyClient {
             if (history) return void (await finishFrom(history, true, null));
             const queue = await this.getQueue();
             const known = [...queue.queue_running, ...queue.queue_pending].some((item) => item[1] === promptId);
+            // It may have finished between the two requests.
+            const late = known ? null : await this.getHistoryEntry(promptId);
+            if (late) return void (await finishFrom(late, true, null));
             if (!known) {
               await finishFrom(null, true, "lost", `ComfyUI at ${this.baseUrl} no longer knows prompt ${promptId} (${why}); it was probably restarted, so its result is unknown.`);
             }

@@ -77,7 +77,12 @@ export class ComfySocket extends EventEmitter<ComfySocketEvents> {
     return u.toString();
   }
 
-  /** Connects (once); resolves when open, rejects if the first attempt fails. Later drops reconnect on their own. */
+  /**
+   * Resolves once the socket is open. The first call opens it; while it is
+   * reconnecting, a call skips the remaining backoff and tries at once. Rejects
+   * if that attempt fails (the socket keeps reconnecting in the background
+   * unless closed).
+   */
   connect(): Promise<void> {
     if (this._state === "open") return Promise.resolve();
     if (this._state === "closed") return Promise.reject(new Error("socket closed"));
@@ -91,9 +96,19 @@ export class ComfySocket extends EventEmitter<ComfySocketEvents> {
         reject(new Error(reason));
       };
       this.once("open", onOpen);
-      if (!this.everOpened) this.once("down", onDown);
+      this.once("down", onDown);
       if (this._state === "idle") this.open();
+      else if (this.retryTimer) {
+        clearTimeout(this.retryTimer);
+        this.retryTimer = null;
+        this.open();
+      }
     });
+  }
+
+  /** Whether the socket was open at least once (runs may be following it). */
+  get hasOpened(): boolean {
+    return this.everOpened;
   }
 
   private open(): void {
