@@ -1,10 +1,12 @@
 import { router } from "./trpc";
+import { documentRouter } from "./routers/document";
 import { systemRouter } from "./routers/system";
 import { versionRouter } from "./routers/version";
 import { workflowRouter } from "./routers/workflow";
 
 export const appRouter = router({
   system: systemRouter,
+  document: documentRouter,
   workflow: workflowRouter,
   version: versionRouter,
 });
