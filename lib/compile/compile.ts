@@ -54,8 +54,8 @@ interface Scope {
   /** Set when an enclosing instance is muted or bypassed: nothing inside runs. */
   disabled: boolean;
   nodes: Map<string, GraphNode>;
-  inEdges: Map<string, Map<string, GraphEdge>>;
-  outEdges: Map<string, GraphEdge[]>;
+  /** Incoming edges per target node: short arrays, far lighter than a Map per node on 50,000-node graphs. */
+  inEdges: Map<string, GraphEdge[]>;
   children: Map<string, Scope>;
 }
 
@@ -64,20 +64,29 @@ type Resolved = { kind: "link"; id: string; slot: number } | { kind: "value"; va
 function makeScope(graph: Graph, prefix: string[], extra: Partial<Scope>): Scope {
   const nodes = new Map<string, GraphNode>();
   for (const node of graph.nodes) nodes.set(node.id, node);
-  const inEdges = new Map<string, Map<string, GraphEdge>>();
-  const outEdges = new Map<string, GraphEdge[]>();
+  const inEdges = new Map<string, GraphEdge[]>();
   for (const edge of graph.edges) {
-    let byInput = inEdges.get(edge.target);
-    if (!byInput) inEdges.set(edge.target, (byInput = new Map()));
-    byInput.set(edge.targetInput, edge);
-    const out = outEdges.get(edge.source);
-    if (out) out.push(edge);
-    else outEdges.set(edge.source, [edge]);
+    const into = inEdges.get(edge.target);
+    if (!into) inEdges.set(edge.target, [edge]);
+    else {
+      // One edge per input, the last one winning, as a Map would keep it.
+      let at = 0;
+      while (at < into.length && into[at]!.targetInput !== edge.targetInput) at++;
+      into[at] = edge;
+    }
   }
-  return { key: prefix.join(":"), prefix, graph, disabled: false, nodes, inEdges, outEdges, children: new Map(), ...extra };
+  return { key: prefix.join(":"), prefix, graph, disabled: false, nodes, inEdges, children: new Map(), ...extra };
 }
 
-const execId = (scope: Scope, nodeId: string) => [...scope.prefix, nodeId].join(":");
+/** The edge feeding one input of a node, if any. */
+function edgeInto(scope: Scope, nodeId: string, input: string): GraphEdge | undefined {
+  const into = scope.inEdges.get(nodeId);
+  if (!into) return undefined;
+  for (const edge of into) if (edge.targetInput === input) return edge;
+  return undefined;
+}
+
+const execId = (scope: Scope, nodeId: string) => (scope.prefix.length === 0 ? nodeId : `${scope.key}:${nodeId}`);
 
 interface Slot {
   name: string;
@@ -95,14 +104,14 @@ function inputSlots(node: GraphNode, catalogue: NodeCatalogue, subgraphs: Map<st
   }
   const def = getNodeDefinition(catalogue, node.type);
   if (def) {
-    const linked = new Set(scope.inEdges.get(node.id)?.keys() ?? []);
+    const linked = new Set((scope.inEdges.get(node.id) ?? []).map((e) => e.targetInput));
     return listInputs(def)
       .filter((i) => i.kind === "link" || linked.has(i.name))
       .map((i) => ({ name: i.name, type: i.type }));
   }
   const sub = subgraphs.get(node.type);
   if (sub) return sub.inputs.map((p) => ({ name: p.name, type: p.type }));
-  return [...(scope.inEdges.get(node.id)?.values() ?? [])].map((e) => ({ name: e.targetInput, type: e.type ?? "*" }));
+  return (scope.inEdges.get(node.id) ?? []).map((e) => ({ name: e.targetInput, type: e.type ?? "*" }));
 }
 
 function outputType(node: GraphNode, slot: number, catalogue: NodeCatalogue, subgraphs: Map<string, Subgraph>): string {
@@ -176,55 +185,80 @@ export function compileToPrompt(source: WorkflowDocument, catalogue: NodeCatalog
   // Keep the document's order: root nodes first, then each scope as discovered.
   scopes.sort((a, b) => a.prefix.length - b.prefix.length);
 
+  // Saved slot types per node, read once: a link's type only matters when it meets a bypassed node.
+  const slotTypes = new WeakMap<GraphNode, Map<string, string>>();
   const inputTypeOf = (scope: Scope, node: GraphNode, input: string, edge?: GraphEdge): string => {
-    const slot = inputSlots(node, catalogue, subgraphs, scope).find((s) => s.name === input);
-    if (slot) return slot.type;
+    const ui = node.extra?.ui as { inputs?: unknown } | undefined;
+    if (ui && Array.isArray(ui.inputs)) {
+      let types = slotTypes.get(node);
+      if (!types) {
+        types = new Map(inputSlots(node, catalogue, subgraphs, scope).map((s) => [s.name, s.type]));
+        slotTypes.set(node, types);
+      }
+      const type = types.get(input);
+      if (type !== undefined) return type;
+    }
     const def = getNodeDefinition(catalogue, node.type);
-    return (def && getInput(def, input)?.type) ?? edge?.type ?? "*";
+    const type = def ? getInput(def, input)?.type : subgraphs.get(node.type)?.inputs.find((p) => p.name === input)?.type;
+    return type ?? edge?.type ?? "*";
   };
 
+  const linkType = (known: string | undefined, source: { scope: Scope; node: GraphNode; input: string; edge: GraphEdge } | undefined): string =>
+    known ?? (source ? inputTypeOf(source.scope, source.node, source.input, source.edge) : "*");
+
   const resolve = (startScope: Scope, startNode: GraphNode, startInput: string): Resolved => {
-    type State = { at: "input"; scope: Scope; node: GraphNode; input: string; type?: string } | { at: "output"; scope: Scope; nodeId: string; slot: number; type: string };
+    type State = { at: "input"; scope: Scope; node: GraphNode; input: string; type?: string } | { at: "output"; scope: Scope; nodeId: string; slot: number; type?: string };
     let state: State = { at: "input", scope: startScope, node: startNode, input: startInput };
-    const visited = new Set<string>();
-    const where = execId(startScope, startNode.id);
+    // Most links end at their first hop; the loop guard is only built for longer walks.
+    let visited: Set<string> | undefined;
+    let steps = 0;
+    // Where the link's type comes from, computed only if a bypassed node needs it.
+    let typeSource: { scope: Scope; node: GraphNode; input: string; edge: GraphEdge } | undefined;
     for (;;) {
-      const key = state.at === "input" ? `${state.scope.key}|${state.node.id}|I|${state.input}` : `${state.scope.key}|${state.nodeId}|O|${state.slot}`;
-      if (visited.has(key)) {
-        issues.push({ code: "link-cycle", nodeId: where, input: startInput, message: `Input "${startInput}" of node ${where} leads into a loop of reroutes or bypassed nodes; it was left unconnected.` });
-        return { kind: "none" };
+      if (++steps > 2) {
+        visited ??= new Set<string>();
+        const key = state.at === "input" ? `${state.scope.key}|${state.node.id}|I|${state.input}` : `${state.scope.key}|${state.nodeId}|O|${state.slot}`;
+        if (visited.has(key)) {
+          const where = execId(startScope, startNode.id);
+          issues.push({ code: "link-cycle", nodeId: where, input: startInput, message: `Input "${startInput}" of node ${where} leads into a loop of reroutes or bypassed nodes; it was left unconnected.` });
+          return { kind: "none" };
+        }
+        visited.add(key);
       }
-      visited.add(key);
       if (state.at === "input") {
         const { scope, node, input }: { scope: Scope; node: GraphNode; input: string } = state;
-        const edge: GraphEdge | undefined = scope.inEdges.get(node.id)?.get(input);
+        const edge: GraphEdge | undefined = edgeInto(scope, node.id, input);
         if (!edge) return { kind: "none" };
         if (edge.source === "-10" && scope.parent && scope.subgraph && scope.instanceId !== undefined) {
           const port: Subgraph["inputs"][number] | undefined = scope.subgraph.inputs[edge.sourceSlot];
           const instance: GraphNode | undefined = scope.parent.nodes.get(scope.instanceId);
           if (!port || !instance) return { kind: "none" };
-          const outer = scope.parent.inEdges.get(instance.id)?.get(port.name);
+          const outer = edgeInto(scope.parent, instance.id, port.name);
           if (!outer) {
             return Object.hasOwn(instance.widgets, port.name) ? { kind: "value", value: instance.widgets[port.name] as JsonValue } : { kind: "none" };
           }
           state = { at: "input", scope: scope.parent, node: instance, input: port.name };
           continue;
         }
-        const type: string = state.type ?? inputTypeOf(scope, node, input, edge);
-        state = { at: "output", scope, nodeId: edge.source, slot: edge.sourceSlot, type };
+        if (state.type === undefined) typeSource = { scope, node, input, edge };
+        state = { at: "output", scope, nodeId: edge.source, slot: edge.sourceSlot, type: state.type };
         continue;
       }
-      const { scope, nodeId, slot, type }: { scope: Scope; nodeId: string; slot: number; type: string } = state;
+      const { scope, nodeId, slot }: { scope: Scope; nodeId: string; slot: number } = state;
+      const type = (): string => linkType(state.type, typeSource);
       const node = scope.nodes.get(nodeId);
       if (!node) {
+        const where = execId(startScope, startNode.id);
         issues.push({ code: "dangling-link", nodeId: where, input: startInput, message: `Input "${startInput}" of node ${where} is linked to node ${execId(scope, nodeId)}, which does not exist; it was left unconnected.` });
         return { kind: "none" };
       }
       if (node.mode === "bypassed") {
+        const where = execId(startScope, startNode.id);
         const inputs = inputSlots(node, catalogue, subgraphs, scope);
-        const index = bypassInputIndex(inputs, outputType(node, slot, catalogue, subgraphs), slot, type);
+        const wanted = type();
+        const index = bypassInputIndex(inputs, outputType(node, slot, catalogue, subgraphs), slot, wanted);
         if (index === -1 || index >= inputs.length) {
-          issues.push({ code: "bypass-no-match", nodeId: where, input: startInput, message: `Input "${startInput}" of node ${where} comes from bypassed node ${execId(scope, nodeId)}, which has no input of type ${type} to pass through; it was left unconnected.` });
+          issues.push({ code: "bypass-no-match", nodeId: where, input: startInput, message: `Input "${startInput}" of node ${where} comes from bypassed node ${execId(scope, nodeId)}, which has no input of type ${wanted} to pass through; it was left unconnected.` });
           return { kind: "none" };
         }
         state = { at: "input", scope, node, input: inputs[index]!.name };
@@ -234,7 +268,7 @@ export function compileToPrompt(source: WorkflowDocument, catalogue: NodeCatalog
       if (sub) {
         const child = scope.children.get(node.id);
         const port: Subgraph["outputs"][number] | undefined = sub.outputs[slot];
-        const inner: GraphEdge | undefined = child && port ? child.inEdges.get("-20")?.get(port.name) : undefined;
+        const inner: GraphEdge | undefined = child && port ? edgeInto(child, "-20", port.name) : undefined;
         if (!child || !inner) return { kind: "none" };
         if (inner.source === "-10") {
           const passPort: Subgraph["inputs"][number] | undefined = sub.inputs[inner.sourceSlot];
@@ -242,14 +276,14 @@ export function compileToPrompt(source: WorkflowDocument, catalogue: NodeCatalog
           state = { at: "input", scope, node, input: passPort.name };
           continue;
         }
-        state = { at: "output", scope: child, nodeId: inner.source, slot: inner.sourceSlot, type };
+        state = { at: "output", scope: child, nodeId: inner.source, slot: inner.sourceSlot, type: type() };
         continue;
       }
       if (VIRTUAL.has(node.type)) {
         const inputs = inputSlots(node, catalogue, subgraphs, scope);
         const through: Slot | undefined = node.type === "Reroute" ? (inputs[slot] ?? inputs[0]) : inputs[slot];
         if (!through) return { kind: "none" };
-        state = { at: "input", scope, node, input: through.name, type };
+        state = { at: "input", scope, node, input: through.name, type: type() };
         continue;
       }
       return { kind: "link", id: execId(scope, node.id), slot };
@@ -259,14 +293,19 @@ export function compileToPrompt(source: WorkflowDocument, catalogue: NodeCatalog
   // PrimitiveNode.applyToGraph: the primitive's value is written into each target widget before serialising.
   const overrides = new Map<string, Map<string, JsonValue>>();
   for (const scope of scopes) {
+    // Outgoing edges are only needed from primitives, so they are gathered here rather than indexed for every node.
+    const primitives = new Map<string, GraphEdge[]>();
+    for (const node of scope.graph.nodes) if (node.type === "PrimitiveNode" && Object.hasOwn(node.widgets, "value")) primitives.set(node.id, []);
+    if (primitives.size === 0) continue;
+    for (const edge of scope.graph.edges) primitives.get(edge.source)?.push(edge);
     for (const node of scope.graph.nodes) {
-      if (node.type !== "PrimitiveNode" || !Object.hasOwn(node.widgets, "value")) continue;
+      if (!primitives.has(node.id)) continue;
       const props = (node.extra?.ui as { properties?: Record<string, unknown> } | undefined)?.properties;
       const value = node.widgets.value as JsonValue;
       if (props?.["Run widget replace on values"] === true && typeof value === "string" && value.includes("%")) {
         issues.push({ code: "text-replacement-skipped", nodeId: execId(scope, node.id), message: `PrimitiveNode ${execId(scope, node.id)} asks for %…% text replacement, which needs the clock and the graph at run time; the text was sent unchanged.` });
       }
-      for (const edge of scope.outEdges.get(node.id) ?? []) {
+      for (const edge of primitives.get(node.id)!) {
         const target = scope.nodes.get(edge.target);
         if (!target || VIRTUAL.has(target.type) || subgraphs.has(target.type)) continue;
         const id = execId(scope, target.id);
@@ -293,13 +332,21 @@ export function compileToPrompt(source: WorkflowDocument, catalogue: NodeCatalog
       }
       const inputs: Record<string, JsonValue> = {};
       const override = overrides.get(id);
-      for (const [name, value] of Object.entries(node.widgets)) {
-        const v = override?.has(name) ? override.get(name)! : value;
+      for (const name in node.widgets) {
+        if (!Object.hasOwn(node.widgets, name)) continue;
+        const v = override?.has(name) ? override.get(name)! : (node.widgets[name] as JsonValue);
         // Arrays mean links in an API prompt; ComfyUI's backend unwraps {__value__: [...]}.
         inputs[name] = Array.isArray(v) ? { __value__: v } : v;
       }
       if (override) for (const [name, v] of override) if (!(name in inputs)) inputs[name] = Array.isArray(v) ? { __value__: v } : v;
-      for (const input of scope.inEdges.get(node.id)?.keys() ?? []) {
+      for (const edge of scope.inEdges.get(node.id) ?? []) {
+        const input = edge.targetInput;
+        // Fast path for the common link from an ordinary node of the same graph.
+        const source = edge.source === "-10" ? undefined : scope.nodes.get(edge.source);
+        if (source && source.mode !== "bypassed" && !VIRTUAL.has(source.type) && !subgraphs.has(source.type)) {
+          inputs[input] = [execId(scope, source.id), edge.sourceSlot];
+          continue;
+        }
         const resolved = resolve(scope, node, input);
         if (resolved.kind === "link") inputs[input] = [resolved.id, resolved.slot];
         else if (resolved.kind === "value") inputs[input] = Array.isArray(resolved.value) ? { __value__: resolved.value } : resolved.value;
@@ -310,9 +357,11 @@ export function compileToPrompt(source: WorkflowDocument, catalogue: NodeCatalog
   }
 
   // Links to nodes that are not in the prompt (muted, virtual leftovers, unknown) are removed, as the frontend does.
-  for (const entry of Object.values(prompt)) {
-    for (const [name, value] of Object.entries(entry.inputs)) {
-      if (Array.isArray(value) && value.length === 2 && !Object.hasOwn(prompt, String(value[0]))) delete entry.inputs[name];
+  for (const id in prompt) {
+    const inputs = prompt[id]!.inputs;
+    for (const name in inputs) {
+      const value = inputs[name];
+      if (Array.isArray(value) && value.length === 2 && !Object.hasOwn(prompt, String(value[0]))) delete inputs[name];
     }
   }
 

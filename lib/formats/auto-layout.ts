@@ -40,7 +40,8 @@ export function layoutByDepth(graph: Graph, options: AutoLayoutOptions = {}): Re
       if (left === 0) queue.push(target);
     }
   }
-  const last = Math.max(-1, ...depth.values()) + 1;
+  let last = 0;
+  for (const d of depth.values()) if (d + 1 > last) last = d + 1;
   const rows = new Map<number, number>();
   const layout: Record<string, NodeLayout> = {};
   for (const id of ids) {
