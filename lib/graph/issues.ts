@@ -13,6 +13,8 @@ export type IssueSeverity = z.infer<typeof zIssueSeverity>;
 
 const base = {
   severity: zIssueSeverity,
+  /** Set when the node is inside a subgraph definition (then nodeId is its id there). */
+  subgraphId: z.string().optional(),
   nodeId: zNodeId,
   inputName: z.string().optional(),
   message: z.string(),
@@ -92,6 +94,7 @@ export const zDuplicateNodeIdIssue = z.object({ kind: z.literal("duplicate_node_
 export const zNoOutputNodeIssue = z.object({
   kind: z.literal("no_output_node"),
   severity: zIssueSeverity,
+  subgraphId: z.string().optional(),
   message: z.string(),
 });
 export const zDepthExceedsComfyuiIssue = z.object({

@@ -7,7 +7,7 @@ import { BUNDLED_CATALOGUE } from "./bundled-catalogue";
 import { zNodeCatalogue } from "./catalogue";
 import { getIssueNodeId, zGraphIssue, type GraphIssue } from "./issues";
 import { asNodeId, type GraphNode } from "./model";
-import { validateGraph } from "./validate";
+import { validateDocument, validateGraph } from "./validate";
 
 const shared = join(import.meta.dirname, "../../../shared/comfyui");
 const captured = zNodeCatalogue.parse(JSON.parse(readFileSync(join(shared, "object_info.json"), "utf8")));
@@ -333,5 +333,60 @@ describe("validateGraph with the bundled catalogue", () => {
     const graph = buildGraph([buildNode(1, "VAELoader", { widgets: { vae_name: "my-vae.safetensors" } })]);
     expect(kinds(bundled(graph))).toEqual(["no_output_node@-"]);
     expect(kinds(validateGraph(graph, BUNDLED_CATALOGUE))).toEqual(["value_not_in_list@1.vae_name", "no_output_node@-"]);
+  });
+});
+
+describe("validateDocument", () => {
+  const inner = buildGraph(
+    [buildNode(1, "ImageInvert"), buildNode(2, "ImageBlur", { widgets: { blur_radius: 0, sigma: 1 } })],
+    [buildEdge("-10", 0, 1, "image"), buildEdge(1, 0, 2, "image"), buildEdge(2, 0, "-20", "IMAGE")],
+  );
+  const subgraph = {
+    id: "sg-blur",
+    name: "Invert and blur",
+    inputs: [{ name: "image", type: "IMAGE" }],
+    outputs: [{ name: "IMAGE", type: "IMAGE" }],
+    graph: inner,
+    layout: { nodes: {}, groups: [], viewport: { x: 0, y: 0, zoom: 1 } },
+  };
+
+  it("checks inside subgraph definitions, treating -10/-20 as the ports, and says where", () => {
+    const doc = { graph: imageChain({ invert: { type: "sg-blur" } }), subgraphs: [subgraph] };
+    expect(validateDocument(doc, BUNDLED_CATALOGUE)).toEqual([
+      {
+        kind: "value_out_of_range",
+        severity: "error",
+        subgraphId: "sg-blur",
+        nodeId: "2",
+        inputName: "blur_radius",
+        value: 0,
+        bound: "min",
+        limit: 1,
+        message: 'Subgraph "Invert and blur": ImageBlur #2: input "blur_radius" is 0, below the minimum 1.',
+      },
+    ]);
+  });
+
+  it("reports a port type that does not fit what is inside", () => {
+    const doc = {
+      graph: imageChain({ invert: { type: "sg-blur" } }),
+      subgraphs: [{ ...subgraph, inputs: [{ name: "latent", type: "LATENT" }], graph: { ...inner, nodes: [inner.nodes[0]!, buildNode(2, "ImageBlur", { widgets: { blur_radius: 1, sigma: 1 } })] } }],
+    };
+    // The outer link still targets the old port name (a warning there), and inside the LATENT port feeds an IMAGE input.
+    expect(validateDocument(doc, BUNDLED_CATALOGUE).map((i) => [i.kind, i.severity, i.subgraphId, getIssueNodeId(i)])).toEqual([
+      ["missing_slot", "warning", undefined, "2"],
+      ["type_mismatch", "error", "sg-blur", "1"],
+    ]);
+  });
+});
+
+describe("PrimitiveNode targets", () => {
+  it("rejects one primitive feeding widgets of different types", () => {
+    const graph = imageChain();
+    graph.nodes.push(buildNode(11, "PrimitiveNode", { widgets: { value: 8 } }));
+    graph.edges.push(buildEdge(11, 0, 1, "width"), buildEdge(11, 0, 3, "filename_prefix"));
+    expect(bundled(graph)).toMatchObject([
+      { kind: "type_mismatch", nodeId: "3", inputName: "filename_prefix", sourceNodeId: "11", receivedType: "INT", expectedType: "STRING" },
+    ]);
   });
 });

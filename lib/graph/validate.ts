@@ -1,6 +1,6 @@
 import type { NodeCatalogue, NodeDefinition } from "./catalogue";
 import type { GraphIssue, IssueOf, SourceCause } from "./issues";
-import type { Graph, GraphEdge, GraphNode, JsonValue, NodeId, Subgraph } from "./model";
+import { SUBGRAPH_INPUT_NODE, SUBGRAPH_OUTPUT_NODE, type Graph, type GraphEdge, type GraphNode, type JsonValue, type NodeId, type Subgraph, type WorkflowDocument } from "./model";
 import {
   areTypesCompatible,
   getDefinitionTables,
@@ -68,6 +68,8 @@ interface Tables {
   edgeTarget: Int32Array;
   /** 1 when an edge already produced a structural issue: later checks skip it rather than cascade. */
   badEdge: Uint8Array;
+  /** The first widget each PrimitiveNode feeds: the frontend gives the primitive that widget's type, so every other target must share it. */
+  primitiveTargets: Map<number, { type: string; node: GraphNode; input: string }>;
 }
 
 type Resolved =
@@ -132,7 +134,12 @@ function subgraphDefinitions(subgraphs: readonly Subgraph[], catalogue: NodeCata
   return defs;
 }
 
-function buildTables(graph: Graph, catalogue: NodeCatalogue, options: ValidateOptions, issues: GraphIssue[]): Tables {
+/** Definitions not in the catalogue: subgraph instance types, and inside a subgraph its boundary nodes. */
+interface ExtraDefinitions {
+  byType: Map<string, NodeDefinition>;
+}
+
+function buildTables(graph: Graph, catalogue: NodeCatalogue, options: ValidateOptions, issues: GraphIssue[], extra?: ExtraDefinitions): Tables {
   const nodes = Array.isArray(graph.nodes) ? graph.nodes : [];
   const edges = Array.isArray(graph.edges) ? graph.edges : [];
   const n = nodes.length;
@@ -142,7 +149,7 @@ function buildTables(graph: Graph, catalogue: NodeCatalogue, options: ValidateOp
   const mode = new Uint8Array(n);
   const defs: (NodeDefinition | undefined)[] = new Array(n);
   const info: (DefinitionTables | undefined)[] = new Array(n);
-  const sgDefs = options.subgraphs && options.subgraphs.length > 0 ? subgraphDefinitions(options.subgraphs, catalogue) : undefined;
+  const sgDefs = extra?.byType ?? (options.subgraphs && options.subgraphs.length > 0 ? subgraphDefinitions(options.subgraphs, catalogue) : undefined);
   const duplicates = new Map<string, number>();
 
   // Neighbouring nodes often share a type; remembering the last lookup skips
@@ -246,7 +253,7 @@ function buildTables(graph: Graph, catalogue: NodeCatalogue, options: ValidateOp
       issues.push(slotIssue);
     }
   }
-  return { nodes, edges, index, kind, mode, defs, info, inHead, inNext, edgeSource, edgeTarget, badEdge };
+  return { nodes, edges, index, kind, mode, defs, info, inHead, inNext, edgeSource, edgeTarget, badEdge, primitiveTargets: new Map() };
 }
 
 function checkEdgeSlots(
@@ -575,6 +582,22 @@ function checkNodeInputs(tables: Tables, i: number, options: ValidateOptions, is
             });
             break;
           }
+          const first = tables.primitiveTargets.get(r.node);
+          if (first === undefined) tables.primitiveTargets.set(r.node, { type: input.type, node, input: input.name });
+          else if (first.type !== input.type) {
+            issues.push({
+              kind: "type_mismatch",
+              severity: "error",
+              nodeId: node.id,
+              inputName: input.name,
+              sourceNodeId: primitive.id,
+              sourceSlot: 0,
+              receivedType: first.type,
+              expectedType: input.type,
+              message: `${label(node)}: input "${input.name}" expects ${input.type}, but ${label(primitive)} already feeds the ${first.type} input "${first.input}" of ${label(first.node)} and takes its type. Use a separate primitive.`,
+            });
+            break;
+          }
           const value = primitiveValue(primitive);
           if (value === undefined) {
             if (input.required) pushMissing(node, input.name, undefined, "", issues);
@@ -636,7 +659,7 @@ function pushMissing(node: GraphNode, inputName: string, cause: SourceCause | un
  * order lies on or after a cycle, and an explicit-stack Tarjan over just
  * those nodes names each cycle's members.
  */
-function checkStructure(tables: Tables, issues: GraphIssue[]): void {
+function checkStructure(tables: Tables, issues: GraphIssue[], run: RunOptions): void {
   const n = tables.nodes.length;
   const m = tables.edges.length;
   const outHead = new Int32Array(n).fill(-1);
@@ -674,7 +697,7 @@ function checkStructure(tables: Tables, issues: GraphIssue[]): void {
       if (--indegree[v]! === 0) queue[tail++] = v;
     }
   }
-  if (maxDepth > COMFYUI_MAX_SAFE_DEPTH && deepest >= 0) {
+  if (run.root && maxDepth > COMFYUI_MAX_SAFE_DEPTH && deepest >= 0) {
     const node = tables.nodes[deepest]!;
     issues.push({
       kind: "depth_exceeds_comfyui",
@@ -769,14 +792,15 @@ function hasSelfLoop(tables: Tables, v: number, outHead: Int32Array, outNext: In
   return false;
 }
 
-/**
- * Validates a graph against a node catalogue.
- * @returns every issue found, errors and warnings, in a stable order (structure, then per node in graph order); never throws on user data.
- */
-export function validateGraph(graph: Graph, catalogue: NodeCatalogue, options: ValidateOptions = {}): GraphIssue[] {
+interface RunOptions {
+  /** Whether the graph must contain an output node and is checked against ComfyUI's depth limit (false inside a subgraph). */
+  root: boolean;
+}
+
+function runValidation(graph: Graph, catalogue: NodeCatalogue, options: ValidateOptions, extra: ExtraDefinitions | undefined, run: RunOptions): GraphIssue[] {
   const issues: GraphIssue[] = [];
-  const tables = buildTables(graph, catalogue, options, issues);
-  checkStructure(tables, issues);
+  const tables = buildTables(graph, catalogue, options, issues, extra);
+  checkStructure(tables, issues, run);
   const n = tables.nodes.length;
   let hasOutput = false;
   let hasUnknown = false;
@@ -790,7 +814,7 @@ export function validateGraph(graph: Graph, catalogue: NodeCatalogue, options: V
   }
   // With unknown types present, one of them may well be the output node; say
   // nothing rather than pile a guess on top of the unknown-type errors.
-  if (!hasOutput && !hasUnknown) {
+  if (run.root && !hasOutput && !hasUnknown) {
     issues.push({
       kind: "no_output_node",
       severity: "error",
@@ -799,6 +823,58 @@ export function validateGraph(graph: Graph, catalogue: NodeCatalogue, options: V
           ? "The graph is empty. Add nodes ending in an output such as Save Image or Preview Image."
           : "The graph has no active output node (such as Save Image or Preview Image), so ComfyUI would run nothing. Add one or un-mute it.",
     });
+  }
+  return issues;
+}
+
+/**
+ * Validates a graph against a node catalogue.
+ * @returns every issue found, errors and warnings, in a stable order (structure, then per node in graph order); never throws on user data.
+ */
+export function validateGraph(graph: Graph, catalogue: NodeCatalogue, options: ValidateOptions = {}): GraphIssue[] {
+  return runValidation(graph, catalogue, options, undefined, { root: true });
+}
+
+/** Type names of a subgraph's boundary nodes while its inside is validated (labels in messages). */
+const SUBGRAPH_INPUTS_TYPE = "Subgraph inputs";
+const SUBGRAPH_OUTPUTS_TYPE = "Subgraph outputs";
+
+/**
+ * Validates a document: its graph (subgraph instances typed by their
+ * definitions' ports) and the inside of every subgraph definition, where the
+ * boundary nodes -10 (inputs) and -20 (outputs) stand for the ports. Issues
+ * found inside a subgraph carry its id in `subgraphId`.
+ * @returns every issue found; never throws on user data.
+ */
+export function validateDocument(
+  doc: Pick<WorkflowDocument, "graph" | "subgraphs">,
+  catalogue: NodeCatalogue,
+  options: Omit<ValidateOptions, "subgraphs"> = {},
+): GraphIssue[] {
+  const subgraphs = Array.isArray(doc.subgraphs) ? doc.subgraphs : [];
+  const byType = subgraphs.length > 0 ? subgraphDefinitions(subgraphs, catalogue) : new Map<string, NodeDefinition>();
+  const issues = runValidation(doc.graph, catalogue, options, { byType }, { root: true });
+  for (const sg of subgraphs) {
+    const defs = new Map(byType);
+    defs.set(SUBGRAPH_INPUTS_TYPE, {
+      name: SUBGRAPH_INPUTS_TYPE,
+      input: { required: {} },
+      output: sg.inputs.map((p) => p.type),
+      output_name: sg.inputs.map((p) => p.name),
+    });
+    defs.set(SUBGRAPH_OUTPUTS_TYPE, {
+      name: SUBGRAPH_OUTPUTS_TYPE,
+      input: { required: {}, optional: Object.fromEntries(sg.outputs.map((p): [string, [string]] => [p.name, [p.type]])) },
+      output: [],
+    });
+    const boundary = (id: string, type: string): GraphNode => ({ id: id as NodeId, type, mode: "active", widgets: {} });
+    const inside: Graph = {
+      nodes: [boundary(SUBGRAPH_INPUT_NODE, SUBGRAPH_INPUTS_TYPE), boundary(SUBGRAPH_OUTPUT_NODE, SUBGRAPH_OUTPUTS_TYPE), ...sg.graph.nodes],
+      edges: sg.graph.edges,
+    };
+    for (const issue of runValidation(inside, catalogue, options, { byType: defs }, { root: false })) {
+      issues.push({ ...issue, subgraphId: sg.id, message: `Subgraph "${sg.name}": ${issue.message}` });
+    }
   }
   return issues;
 }
