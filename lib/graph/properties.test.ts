@@ -6,7 +6,7 @@ import { diffGraphs, isEmptyGraphDiff } from "./diff";
 import { hashDocument, hashGraph } from "./hash";
 import { zGraphIssue } from "./issues";
 import { asEdgeId, asNodeId, type Graph, type GraphNode, type JsonValue } from "./model";
-import { validateGraph } from "./validate";
+import { validateDocument, validateGraph } from "./validate";
 
 const validateBundled = (graph: Graph) => validateGraph(graph, BUNDLED_CATALOGUE, { emptyCombos: "ignore" });
 
@@ -122,11 +122,20 @@ describe("graph properties", () => {
     );
   });
 
-  it("validateGraph never throws on junk graphs and returns well-formed issues", () => {
+  it("validateGraph and validateDocument never throw on junk graphs and return well-formed issues", () => {
     fc.assert(
-      fc.property(arbJunkGraph(), (graph) => {
+      fc.property(arbJunkGraph(), arbJunkGraph(), fc.constantFrom("IMAGE", "*", "INT,FLOAT"), (graph, inner, portType) => {
         const issues = validateGraph(graph, BUNDLED_CATALOGUE);
         expect(zGraphIssue.array().safeParse(issues).success).toBe(true);
+        const subgraph = {
+          id: "sg-1",
+          name: "junk",
+          inputs: [{ name: "image", type: portType }],
+          outputs: [{ name: "images", type: portType }],
+          graph: inner,
+          layout: { nodes: {}, groups: [], viewport: { x: 0, y: 0, zoom: 1 } },
+        };
+        expect(zGraphIssue.array().safeParse(validateDocument({ graph, subgraphs: [subgraph] }, BUNDLED_CATALOGUE)).success).toBe(true);
         expect(() => hashGraph(graph)).not.toThrow();
         expect(() => diffGraphs(graph, graph)).not.toThrow();
       }),
