@@ -17,6 +17,13 @@ function pair(a: number, b: number, form: unknown): unknown {
   return isRecord(form) ? { ...form, "0": a, "1": b } : [a, b];
 }
 
+/** Largest number of an iterable, or `floor` when none is larger; a loop, since spreading 100,000+ arguments into Math.max overflows the stack. */
+function maxOf(values: Iterable<number>, floor: number): number {
+  let max = floor;
+  for (const v of values) if (v > max) max = v;
+  return max;
+}
+
 /** Edge id → numeric link id: reuses numeric edge ids and numbers the rest after them. */
 function assignLinkIds(edges: readonly GraphEdge[]): Map<string, number> {
   const ids = new Map<string, number>();
@@ -27,7 +34,7 @@ function assignLinkIds(edges: readonly GraphEdge[]): Map<string, number> {
       used.add(Number(edge.id));
     }
   }
-  let next = Math.max(0, ...used) + 1;
+  let next = maxOf(used, 0) + 1;
   for (const edge of edges) {
     if (!ids.has(edge.id)) {
       ids.set(edge.id, next);
@@ -135,7 +142,7 @@ function exportGraph(
     return { ...out, ...extra };
   });
   const numericNodeIds = graph.nodes.map((n) => Number(n.id)).filter((n) => Number.isSafeInteger(n));
-  return { nodes, links, groups, maxNodeId: Math.max(0, ...numericNodeIds), maxLinkId: Math.max(0, ...linkIds.values()) };
+  return { nodes, links, groups, maxNodeId: maxOf(numericNodeIds, 0), maxLinkId: maxOf(linkIds.values(), 0) };
 }
 
 function buildInputs(
@@ -146,8 +153,11 @@ function buildInputs(
   linkIds: Map<string, number>,
   subgraphsById: Map<string, Subgraph>,
 ): Slot[] {
-  const linkOf = new Map<string, number>();
-  for (const edge of incoming) linkOf.set(edge.targetInput, linkIds.get(edge.id)!);
+  // A node has a handful of incoming edges: a linear scan beats building a Map per node on 100,000-node exports.
+  const linkOf = { get: (name: string): number | undefined => {
+    for (const edge of incoming) if (edge.targetInput === name) return linkIds.get(edge.id);
+    return undefined;
+  } };
   const slots: Slot[] = [];
   if (Array.isArray(ui.inputs)) {
     for (const raw of ui.inputs) {
@@ -165,10 +175,8 @@ function buildInputs(
     const sub = subgraphsById.get(node.type);
     for (const port of sub?.inputs ?? []) slots.push({ name: port.name, type: port.type, link: linkOf.get(port.name) ?? null });
   }
-  const present = new Set(slots.map((s) => s.name));
   for (const edge of incoming) {
-    if (present.has(edge.targetInput)) continue;
-    present.add(edge.targetInput);
+    if (slots.some((s) => s.name === edge.targetInput)) continue;
     const def = known ? getNodeDefinition(known.catalogue, known.type) : undefined;
     const info = def ? listInputs(def).find((i) => i.name === edge.targetInput) : undefined;
     const slot: Slot = { name: edge.targetInput, type: info?.type ?? edge.type ?? "*", link: linkIds.get(edge.id)! };
@@ -186,8 +194,8 @@ function buildOutputs(
   linkIds: Map<string, number>,
   subgraphsById: Map<string, Subgraph>,
 ): Slot[] {
-  const bySlot = new Map<number, number[]>();
-  for (const edge of outgoing) (bySlot.get(edge.sourceSlot) ?? bySlot.set(edge.sourceSlot, []).get(edge.sourceSlot)!).push(linkIds.get(edge.id)!);
+  const bySlot: number[][] = [];
+  for (const edge of outgoing) (bySlot[edge.sourceSlot] ??= []).push(linkIds.get(edge.id)!);
   const slots: Slot[] = Array.isArray(ui.outputs) ? ui.outputs.map((o) => (isRecord(o) ? { ...o } : {})) : [];
   if (slots.length === 0) {
     const def = getNodeDefinition(catalogue, node.type);
@@ -195,10 +203,10 @@ function buildOutputs(
     if (def) for (const o of listOutputs(def)) slots.push({ name: o.name, type: o.type, links: null });
     else if (sub) for (const p of sub.outputs) slots.push({ name: p.name, type: p.type, links: null });
   }
-  const maxSlot = Math.max(-1, ...bySlot.keys());
+  const maxSlot = bySlot.length - 1;
   for (let i = slots.length; i <= maxSlot; i++) slots.push({ name: `output ${i}`, type: "*", links: null });
   slots.forEach((slot, i) => {
-    const links = bySlot.get(i);
+    const links = bySlot[i];
     slot.links = links && links.length > 0 ? links : slot.links === null ? null : [];
   });
   return slots;
@@ -212,9 +220,9 @@ function unpositionedWidgets(node: GraphNode, catalogue: NodeCatalogue, subgraph
   const extra: Record<string, JsonValue> = {};
   const absent: string[] = [];
   if (def) {
-    const names = new Set(listWidgetSlots(def).map((s) => s.name));
-    for (const [name, value] of Object.entries(node.widgets)) if (!names.has(name)) extra[name] = value;
-    for (const name of names) if (!Object.hasOwn(node.widgets, name)) absent.push(name);
+    const slots = listWidgetSlots(def);
+    for (const name in node.widgets) if (Object.hasOwn(node.widgets, name) && !slots.some((s) => s.name === name)) extra[name] = node.widgets[name] as JsonValue;
+    for (const slot of slots) if (slot.kind === "value" && !Object.hasOwn(node.widgets, slot.name)) absent.push(slot.name);
   } else {
     Object.assign(extra, node.widgets);
   }

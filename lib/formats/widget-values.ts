@@ -37,14 +37,20 @@ export function hasControlAfterGenerate(input: InputInfo): boolean {
   return input.widgetType === "INT" && (input.name === "seed" || input.name === "noise_seed");
 }
 
+// Import and export ask for one definition's slots once per node; computing them once per definition keeps 100,000-node files linear and light.
+const slotsCache = new WeakMap<NodeDefinition, readonly WidgetSlot[]>();
+
 /** Lists the positional slots of a definition's `widgets_values`. */
-export function listWidgetSlots(def: NodeDefinition): WidgetSlot[] {
+export function listWidgetSlots(def: NodeDefinition): readonly WidgetSlot[] {
+  const cached = slotsCache.get(def);
+  if (cached) return cached;
   const slots: WidgetSlot[] = [];
   for (const input of listWidgetInputs(def)) {
     if (input.options.forceInput === true) continue;
     slots.push({ name: input.name, kind: "value", input });
     if (hasControlAfterGenerate(input)) slots.push({ name: input.name, kind: "control", input });
   }
+  slotsCache.set(def, slots);
   return slots;
 }
 
