@@ -33,6 +33,8 @@ export type SendMode =
 
 export interface ExecIO {
   send(type: string, data: Record<string, unknown>, mode: SendMode): void;
+  /** Like send, with `data` already serialised. */
+  sendJson(type: string, data: string, mode: SendMode): void;
   sendBinary(frame: Buffer, mode: SendMode): void;
   clientSupportsPreviewMetadata(): boolean;
   /** True once if an interrupt was requested since the last call (ComfyUI's flag is reset when thrown). */
@@ -129,9 +131,14 @@ class ExecutionList {
   }
 }
 
-/** Per-prompt node progress; every change sends the state of all nodes touched so far (ComfyUI's progress_state). */
+/**
+ * Per-prompt node progress; every change sends the state of all nodes touched
+ * so far (ComfyUI's progress_state). That is quadratic traffic by design; each
+ * node's JSON is kept serialised so a message costs one string join.
+ */
 class ProgressRegistry {
   private nodes = new Map<string, { state: string; value: number | PyFloat; max: number | PyFloat }>();
+  private serialised = new Map<string, string>();
 
   constructor(
     private promptId: string,
@@ -147,29 +154,27 @@ class ProgressRegistry {
     return entry;
   }
 
-  private send(): void {
-    const nodes: Record<string, unknown> = {};
-    for (const [id, e] of this.nodes) {
-      if (e.state === "pending") continue;
-      nodes[id] = { value: e.value, max: e.max, state: e.state, node_id: id, prompt_id: this.promptId, display_node_id: id, parent_node_id: null, real_node_id: id };
-    }
-    this.io.send("progress_state", { prompt_id: this.promptId, nodes }, "clientOrAll");
+  private send(changed: string): void {
+    const e = this.nodes.get(changed)!;
+    const body = { value: e.value, max: e.max, state: e.state, node_id: changed, prompt_id: this.promptId, display_node_id: changed, parent_node_id: null, real_node_id: changed };
+    this.serialised.set(changed, `${pythonJson(changed)}: ${pythonJson(body)}`);
+    this.io.sendJson("progress_state", `{"prompt_id": ${pythonJson(this.promptId)}, "nodes": {${[...this.serialised.values()].join(", ")}}}`, "clientOrAll");
   }
 
   start(id: string): void {
     Object.assign(this.ensure(id), { state: "running", value: new PyFloat(0), max: new PyFloat(1) });
-    this.send();
+    this.send(id);
   }
 
   update(id: string, value: number, max: number): void {
     Object.assign(this.ensure(id), { state: "running", value, max });
-    this.send();
+    this.send(id);
   }
 
   finish(id: string): void {
     const entry = this.ensure(id);
     Object.assign(entry, { state: "finished", value: entry.max });
-    this.send();
+    this.send(id);
   }
 }
 
@@ -266,6 +271,7 @@ export class PromptExecutor {
     const ui = new Map<string, UiEntry>();
     const runOutputs = new Map<string, unknown[]>();
     let failed = false;
+    let cachedStreak = 0;
 
     while (!list.isEmpty()) {
       const id = list.stage();
@@ -292,6 +298,8 @@ export class PromptExecutor {
         progress.finish(id);
         runOutputs.set(id, cached.outputs);
         list.complete();
+        // Long cached stretches must not starve HTTP (an /interrupt, a /queue).
+        if (++cachedStreak % 25 === 0) await io.sleep(0);
         continue;
       }
 

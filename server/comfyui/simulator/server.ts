@@ -389,6 +389,10 @@ class SimulatorImpl implements Simulator {
             if (mode === "ifClient" && clientId === null) return;
             this.sendRaw(clientId, pythonJson({ type, data }));
           },
+          sendJson: (type, data, mode: SendMode) => {
+            if (mode === "ifClient" && clientId === null) return;
+            this.sendRaw(clientId, `{"type": ${pythonJson(type)}, "data": ${data}}`);
+          },
           sendBinary: (frame) => this.sendRaw(clientId, frame),
           clientSupportsPreviewMetadata: () => clientId !== null && this.sockets.get(clientId)?.featureFlags.supports_preview_metadata === true,
           takeInterrupt: () => {
