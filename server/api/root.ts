@@ -1,6 +1,7 @@
 import { router } from "./trpc";
 import { documentRouter } from "./routers/document";
 import { systemRouter } from "./routers/system";
+import { templateRouter } from "./routers/template";
 import { versionRouter } from "./routers/version";
 import { workflowRouter } from "./routers/workflow";
 
@@ -9,6 +10,7 @@ export const appRouter = router({
   document: documentRouter,
   workflow: workflowRouter,
   version: versionRouter,
+  template: templateRouter,
 });
 
 export type AppRouter = typeof appRouter;
