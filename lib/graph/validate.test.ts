@@ -390,3 +390,31 @@ describe("PrimitiveNode targets", () => {
     ]);
   });
 });
+
+describe("bypassed nodes, as ComfyUI's frontend resolves them", () => {
+  const empty = () => buildNode(1, "EmptyImage", { widgets: { width: 8, height: 8, batch_size: 1, color: 0 } });
+
+  it("passes the input at the output's index first, even when it is the unconnected one", () => {
+    const graph = buildGraph(
+      [empty(), buildNode(2, "ImageBatch", { mode: "bypassed" }), buildNode(3, "PreviewImage")],
+      [buildEdge(1, 0, 2, "image2"), buildEdge(2, 0, 3, "images")],
+    );
+    expect(bundled(graph)).toMatchObject([
+      { kind: "missing_required_input", nodeId: "3", inputName: "images", cause: { nodeId: "2", reason: "bypassed_input_unconnected" } },
+    ]);
+    graph.edges[0] = buildEdge(1, 0, 2, "image1");
+    expect(bundled(graph)).toEqual([]);
+  });
+
+  it("gives a wildcard consumer the bypassed node's first input, whatever its type", () => {
+    const graph = buildGraph(
+      [
+        buildNode(1, "EmptyLatentImage", { widgets: { width: 64, height: 64, batch_size: 1 } }),
+        buildNode(2, "VAEDecode", { mode: "bypassed" }),
+        buildNode(3, "PreviewAny"),
+      ],
+      [buildEdge(1, 0, 2, "samples"), buildEdge(2, 0, 3, "source")],
+    );
+    expect(bundled(graph)).toEqual([]);
+  });
+});

@@ -323,11 +323,10 @@ function firstIncoming(tables: Tables, t: number): number {
 
 /**
  * Follows an edge upstream the way ComfyUI's frontend does when it builds a
- * prompt: through Reroutes (they pass any type), through bypassed nodes (the
- * frontend feeds the consumer from the bypassed node's input at the same
- * index as the output if its type equals the consumer's input type, else from
- * its first input of that type; with no such input, nothing), and stopping at
- * muted nodes (not sent at all) and PrimitiveNodes (their value is inlined).
+ * prompt: through Reroutes (they pass any type), through bypassed nodes (see
+ * `findBypassInput`; an unconnected pass-through input means nothing
+ * arrives), and stopping at muted nodes (not sent at all) and PrimitiveNodes
+ * (their value is inlined into the consumer).
  */
 function resolveSource(tables: Tables, edgeIndex: number, wantedType: string): Resolved {
   let e = edgeIndex;
@@ -351,9 +350,7 @@ function resolveSource(tables: Tables, edgeIndex: number, wantedType: string): R
     if (k === PRIMITIVE) return { kind: "primitive", node: s };
     const tablesOfSource = tables.info[s]!;
     if (tables.mode[s] === MODE_BYPASSED) {
-      const inputs = tablesOfSource.inputs;
-      let match: InputInfo | undefined = inputs[slot]?.type === wantedType ? inputs[slot] : undefined;
-      if (match === undefined) match = inputs.find((input) => input.type === wantedType);
+      const match = findBypassInput(tablesOfSource, slot, wantedType);
       if (match === undefined) return { kind: "none", cause: { nodeId: node.id, reason: "bypassed_without_matching_input" } };
       const next = findIncoming(tables, s, match.name);
       if (next < 0) return { kind: "none", cause: { nodeId: node.id, reason: "bypassed_input_unconnected" } };
@@ -364,6 +361,25 @@ function resolveSource(tables: Tables, edgeIndex: number, wantedType: string): R
     return output === undefined ? UNKNOWN_SOURCE : { kind: "node", node: s, output };
   }
   return UNKNOWN_SOURCE;
+}
+
+/**
+ * Which input a bypassed node passes through to a consumer wanting
+ * `wantedType` from output `slot`, following the ComfyUI frontend
+ * (ExecutableNodeDTO, 2025): a "*" consumer takes the input at the same
+ * index (or the first); otherwise the input at the same index if it fits
+ * both the output's and the consumer's type; else the first input of exactly
+ * the consumer's type; else the first that fits both. None: nothing arrives.
+ */
+function findBypassInput(tables: DefinitionTables, slot: number, wantedType: string): InputInfo | undefined {
+  const inputs = tables.inputs;
+  if (inputs.length === 0) return undefined;
+  if (wantedType === "*" || wantedType === "") return inputs[slot] ?? inputs[0];
+  const outputType = tables.outputs[slot]?.type ?? "*";
+  const fits = (input: InputInfo) => areTypesCompatible(input.type, outputType) && areTypesCompatible(input.type, wantedType);
+  const same = inputs[slot];
+  if (same !== undefined && fits(same)) return same;
+  return inputs.find((input) => input.type === wantedType) ?? inputs.find(fits);
 }
 
 function causeText(tables: Tables, cause: SourceCause, wantedType: string): string {
