@@ -1,0 +1,235 @@
+"use client";
+
+import { Handle, Position, type Node, type NodeProps } from "@xyflow/react";
+import { memo, useCallback, useState } from "react";
+import { setControl, setTitle, setWidget } from "@/lib/graph/edit";
+import type { GraphIssue } from "@/lib/graph/issues";
+import type { ControlAfterGenerate, JsonValue, NodeId } from "@/lib/graph/model";
+import { getNodeDefinition, listInputs, listOutputs, type InputInfo } from "@/lib/graph/node-def";
+import { useEditor, useEditorStore } from "./store";
+import { typeColor } from "./type-colors";
+import { ComboWidget, ControlWidget, NumberWidget, TextWidget, ToggleWidget } from "./widgets";
+
+export type WorkflowFlowNode = Node<{ nodeId: string }, "workflow">;
+
+const noIssues: GraphIssue[] = [];
+
+function issueFor(issues: readonly GraphIssue[], input: string): string | undefined {
+  const found = issues.filter((i) => "inputName" in i && i.inputName === input);
+  return found.length > 0 ? found.map((i) => i.message).join("\n") : undefined;
+}
+
+function Socket({ type, id, kind, color }: { type: "source" | "target"; id: string; kind: string; color: string }) {
+  return (
+    <Handle
+      type={type}
+      id={id}
+      position={type === "target" ? Position.Left : Position.Right}
+      className="socket"
+      style={{ background: color, borderColor: color }}
+      data-socket-type={kind}
+    />
+  );
+}
+
+/**
+ * A ComfyUI node on the canvas: title, typed sockets, and widgets made from
+ * its definition. Memoised and fed by narrow selectors, so moving or editing
+ * one node re-renders that node only (the 2,000-node budget depends on it).
+ */
+export const FlowNode = memo(function FlowNode({ id, selected }: NodeProps<WorkflowFlowNode>) {
+  const store = useEditorStore();
+  const node = useEditor((s) => s.nodeIndex.get(id));
+  const def = useEditor((s) => (node ? getNodeDefinition(s.catalogue, node.type) : undefined));
+  const collapsed = useEditor((s) => s.doc.layout.nodes[id]?.collapsed === true);
+  const issues = useEditor((s) => s.issuesByNode.get(id)) ?? noIssues;
+  const linked = useEditor((s) => s.linkedInputs.get(id));
+  const [renaming, setRenaming] = useState<string | null>(null);
+
+  const change = useCallback(
+    (name: string) => (value: JsonValue) =>
+      store.getState().apply(`Set ${name}`, (d) => setWidget(d, id as NodeId, name, value), { coalesce: `widget:${id}:${name}` }),
+    [store, id],
+  );
+  const changeControl = useCallback(
+    (name: string) => (value: ControlAfterGenerate) => store.getState().apply(`Set ${name} control`, (d) => setControl(d, id as NodeId, name, value)),
+    [store, id],
+  );
+
+  if (!node) return null;
+  const title = node.title ?? def?.display_name ?? node.type;
+  const errors = issues.filter((i) => i.severity === "error");
+  const nodeIssueText = issues.filter((i) => !("inputName" in i) || !i.inputName).map((i) => i.message).join("\n");
+
+  const titleBar = (
+    <div
+      className="node-title"
+      title={nodeIssueText || (node.title ? node.type : undefined)}
+      onDoubleClick={(e) => {
+        e.stopPropagation();
+        setRenaming(title);
+      }}
+    >
+      {renaming !== null ? (
+        <input
+          autoFocus
+          className="nodrag node-rename"
+          aria-label="Node title"
+          value={renaming}
+          onChange={(e) => setRenaming(e.target.value)}
+          onKeyDown={(e) => {
+            e.stopPropagation();
+            if (e.key === "Enter") (e.target as HTMLInputElement).blur();
+            if (e.key === "Escape") setRenaming(null);
+          }}
+          onBlur={() => {
+            const value = renaming;
+            setRenaming(null);
+            if (value !== title) store.getState().apply("Rename node", (d) => setTitle(d, id as NodeId, value === (def?.display_name ?? node.type) ? "" : value));
+          }}
+        />
+      ) : (
+        <span className="node-title-text">{title}</span>
+      )}
+      {node.mode !== "active" && <span className={`node-mode-badge mode-${node.mode}`}>{node.mode}</span>}
+      {errors.length > 0 && (
+        <span className="node-issue-badge" aria-label={`${errors.length} problems`}>
+          {errors.length}
+        </span>
+      )}
+    </div>
+  );
+
+  const className = `node-card mode-${node.mode}${selected ? " selected" : ""}${errors.length > 0 ? " has-errors" : ""}${def ? "" : " unknown"}${collapsed ? " collapsed" : ""}`;
+
+  if (node.type === "Note" || node.type === "MarkdownNote") {
+    return (
+      <div className={`${className} note`} data-node-type={node.type} data-testid={`node-${id}`}>
+        {titleBar}
+        {!collapsed && <TextWidget input={{ name: "text", index: 0, required: true, kind: "widget", type: "STRING", widgetType: "STRING", options: { multiline: true } }} value={node.widgets.text ?? ""} onChange={change("text")} />}
+      </div>
+    );
+  }
+
+  if (node.type === "Reroute") {
+    return (
+      <div className={`${className} reroute`} data-node-type="Reroute" data-testid={`node-${id}`} title="Reroute">
+        <Socket type="target" id="" kind="*" color={typeColor("*")} />
+        <Socket type="source" id="0" kind="*" color={typeColor("*")} />
+      </div>
+    );
+  }
+
+  const inputs: InputInfo[] = def ? [...listInputs(def)] : [];
+  const linkInputs = inputs.filter((i) => i.kind === "link" || i.options.forceInput || linked?.has(i.name));
+  const widgetInputs = inputs.filter((i) => i.kind === "widget" && !i.options.forceInput && !linked?.has(i.name));
+  const outputs = def ? listOutputs(def) : [];
+  // Unknown node types keep their data; show the sockets the file used so links still land somewhere.
+  const unknownInputs = !def ? [...(linked ?? [])] : [];
+  const unknownOutputs = !def ? outputsFromEdges(store.getState().doc.graph.edges, id) : [];
+  const rows = Math.max(linkInputs.length + unknownInputs.length, outputs.length + unknownOutputs.length);
+
+  return (
+    <div className={className} data-node-type={node.type} data-testid={`node-${id}`}>
+      {titleBar}
+      {collapsed ? (
+        <div className="node-collapsed-sockets">
+          {linkInputs.map((i) => (
+            <Socket key={i.name} type="target" id={i.name} kind={i.type} color={typeColor(i.type)} />
+          ))}
+          {outputs.map((o) => (
+            <Socket key={o.index} type="source" id={String(o.index)} kind={o.type} color={typeColor(o.type)} />
+          ))}
+        </div>
+      ) : (
+        <div className="node-body">
+          {!def && <div className="node-unknown-note">Unknown node type “{node.type}”: kept as it is. Install it on your ComfyUI server to edit it.</div>}
+          {Array.from({ length: rows }, (_, r) => {
+            const input = linkInputs[r];
+            const unknownInput = input ? undefined : unknownInputs[r - linkInputs.length];
+            const output = outputs[r];
+            const unknownOutput = output ? undefined : unknownOutputs[r - outputs.length];
+            const inputIssue = input ? issueFor(issues, input.name) : undefined;
+            return (
+              <div className="node-row" key={r}>
+                <div className={`node-input${inputIssue ? " invalid" : ""}`} title={inputIssue}>
+                  {input && (
+                    <>
+                      <Socket type="target" id={input.name} kind={input.type} color={typeColor(input.type)} />
+                      <span>{input.name}</span>
+                    </>
+                  )}
+                  {unknownInput !== undefined && (
+                    <>
+                      <Socket type="target" id={unknownInput} kind="*" color={typeColor("*")} />
+                      <span>{unknownInput}</span>
+                    </>
+                  )}
+                </div>
+                <div className="node-output">
+                  {output && (
+                    <>
+                      <span>{output.name}</span>
+                      <Socket type="source" id={String(output.index)} kind={output.type} color={typeColor(output.type)} />
+                    </>
+                  )}
+                  {unknownOutput !== undefined && (
+                    <>
+                      <span>{`out ${unknownOutput}`}</span>
+                      <Socket type="source" id={String(unknownOutput)} kind="*" color={typeColor("*")} />
+                    </>
+                  )}
+                </div>
+              </div>
+            );
+          })}
+          {widgetInputs.map((input) => {
+            const value = node.widgets[input.name] ?? null;
+            const invalid = issueFor(issues, input.name);
+            return (
+              <div className="node-widget-row" key={input.name}>
+                {/* Any widget can take a link instead, as in ComfyUI. */}
+                <Socket type="target" id={input.name} kind={input.type} color={typeColor(input.type)} />
+                <WidgetFor input={input} value={value} onChange={change(input.name)} invalid={invalid} />
+                {input.options.control_after_generate && (
+                  <ControlWidget name={input.name} value={node.controls?.[input.name] ?? "fixed"} onChange={changeControl(input.name)} />
+                )}
+              </div>
+            );
+          })}
+          {!def && Object.keys(node.widgets).length > 0 && (
+            <dl className="node-opaque-widgets">
+              {Object.entries(node.widgets).map(([k, v]) => (
+                <div key={k}>
+                  <dt>{k}</dt>
+                  <dd>{typeof v === "string" ? v : JSON.stringify(v)}</dd>
+                </div>
+              ))}
+            </dl>
+          )}
+        </div>
+      )}
+    </div>
+  );
+});
+
+function WidgetFor({ input, value, onChange, invalid }: { input: InputInfo; value: JsonValue; onChange: (v: JsonValue) => void; invalid?: string }) {
+  switch (input.widgetType) {
+    case "INT":
+    case "FLOAT":
+      return <NumberWidget input={input} value={value} onChange={onChange} invalid={invalid} />;
+    case "COMBO":
+      return <ComboWidget input={input} value={value} onChange={onChange} invalid={invalid} />;
+    case "BOOLEAN":
+      return <ToggleWidget input={input} value={value} onChange={onChange} />;
+    case "STRING":
+    default:
+      return <TextWidget input={input} value={value} onChange={onChange} invalid={invalid} />;
+  }
+}
+
+function outputsFromEdges(edges: ReadonlyArray<{ source: string; sourceSlot: number }>, id: string): number[] {
+  const slots = new Set<number>();
+  for (const e of edges) if (e.source === id) slots.add(e.sourceSlot);
+  return [...slots].sort((a, b) => a - b);
+}

@@ -1,0 +1,52 @@
+"use client";
+
+import { useReactFlow } from "@xyflow/react";
+import { getIssueNodeId } from "@/lib/graph/issues";
+import { useEditor } from "./store";
+
+/** Every validation issue of the draft; clicking one pans to its node and selects it. */
+export function ProblemsPanel({ onClose }: { onClose: () => void }) {
+  const issues = useEditor((s) => s.issues);
+  const nodeIndex = useEditor((s) => s.nodeIndex);
+  const setSelection = useEditor((s) => s.setSelection);
+  const flow = useReactFlow();
+  const errors = issues.filter((i) => i.severity === "error").length;
+  return (
+    <aside className="side-panel" aria-label="Problems">
+      <div className="side-panel-head">
+        <h2>
+          Problems <span className="muted">({errors} errors, {issues.length - errors} warnings)</span>
+        </h2>
+        <button type="button" onClick={onClose} aria-label="Close problems">
+          ×
+        </button>
+      </div>
+      {issues.length === 0 ? (
+        <p className="muted">No problems: ComfyUI would accept this graph.</p>
+      ) : (
+        <ul className="problems-list">
+          {issues.map((issue, i) => {
+            const nodeId = getIssueNodeId(issue);
+            const node = nodeId ? nodeIndex.get(nodeId) : undefined;
+            return (
+              <li key={i} className={`problem severity-${issue.severity}`}>
+                <button
+                  type="button"
+                  disabled={!nodeId}
+                  onClick={() => {
+                    if (!nodeId) return;
+                    setSelection({ nodes: new Set([nodeId]), groups: new Set(), edges: new Set() });
+                    void flow.fitView({ nodes: [{ id: nodeId }], duration: 250, maxZoom: 1.2 });
+                  }}
+                >
+                  <span className="problem-where">{node ? `${node.title ?? node.type} #${node.id}` : "Graph"}</span>
+                  <span className="problem-message">{issue.message}</span>
+                </button>
+              </li>
+            );
+          })}
+        </ul>
+      )}
+    </aside>
+  );
+}
