@@ -60,9 +60,10 @@ export class CircuitBreaker {
 
 const breakers = new Map<string, CircuitBreaker>();
 
-/** The breaker shared by every client of one server (keyed by origin). */
+/** The breaker shared by every client of one server (keyed by its base URL). */
 export function getBreaker(baseUrl: string, options: BreakerOptions): CircuitBreaker {
-  const key = new URL(baseUrl).origin;
+  const url = new URL(baseUrl);
+  const key = `${url.origin}${url.pathname.replace(/\/$/, "")}`;
   let breaker = breakers.get(key);
   if (!breaker) {
     breaker = new CircuitBreaker(options);

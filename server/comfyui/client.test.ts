@@ -160,6 +160,21 @@ describe("ComfyClient against the simulator", () => {
     expect(outcome.history?.status).toMatchObject({ status_str: "error", completed: false });
   });
 
+  it("stops following a run when the caller aborts, leaving it to ComfyUI", async () => {
+    const s = await sim({ nodeDelayMs: 50 });
+    const c = client(s.url);
+    const controller = new AbortController();
+    const run = c.runPrompt(simple(), {
+      signal: controller.signal,
+      onEvent: (e) => {
+        if (e.type === "executing" && e.nodeId === "1") controller.abort(new Error("user closed the run panel"));
+      },
+    });
+    await expect(run).rejects.toThrow("user closed the run panel");
+    const queue = await c.getQueue();
+    expect(queue.queue_running).toHaveLength(1);
+  });
+
   it("survives the server going away mid-run: reconnects and takes the result from /history", async () => {
     const s = await sim({ nodeDelayMs: 80 });
     const c = client(s.url, { reconcileIntervalMs: 60_000 });

@@ -513,7 +513,8 @@ export class ComfyClient {
             reconciling = false;
           }
         };
-        const onAbort = () => fail(new AppError("BAD_INPUT", `Stopped following prompt ${promptId} on ComfyUI at ${this.baseUrl}: the caller gave up.`, { details: { promptId } }));
+        // Aborting stops following the prompt; it does not interrupt it on ComfyUI (call interrupt() for that).
+        const onAbort = () => fail(options.signal?.reason ?? new Error(`Stopped following prompt ${promptId}`));
         options.signal?.addEventListener("abort", onAbort, { once: true });
         timers.push(
           setTimeout(

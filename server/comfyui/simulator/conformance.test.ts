@@ -44,11 +44,13 @@ afterEach(async () => {
   await Promise.all(sims.splice(0).map((s) => s.close()));
 });
 
-async function sim(options: SimulatorOptions = {}): Promise<Simulator> {
-  const s = await startSimulator({ catalogue, models: {}, nodeDelayMs: 2, stepDelayMs: 1, ...options });
+async function simWith(options: SimulatorOptions): Promise<Simulator> {
+  const s = await startSimulator({ models: {}, nodeDelayMs: 2, stepDelayMs: 1, ...options });
   sims.push(s);
   return s;
 }
+
+const sim = (options: SimulatorOptions = {}) => simWith({ catalogue, ...options });
 
 class Socket {
   readonly received: Received[] = [];
@@ -213,7 +215,13 @@ async function replayTrace(s: Simulator, name: string): Promise<string> {
   return promptId;
 }
 
-describe("simulator conformance with the captured ws traces", () => {
+// The traces replay against the captured /object_info and against the bundled catalogue the simulator serves by default.
+describe.each([
+  ["the captured object_info", catalogue],
+  ["the bundled catalogue", undefined],
+] as const)("simulator conformance with the captured ws traces, validating with %s", (_name, nodeCatalogue) => {
+  const sim = (options: SimulatorOptions = {}) => simWith({ catalogue: nodeCatalogue, ...options });
+
   it("simple-run1 then the fully cached simple-run2", async () => {
     const s = await sim();
     await replayTrace(s, "simple-run1");
