@@ -148,7 +148,7 @@ describe("ComfyClient against the simulator", () => {
   });
 
   it("interrupts a running prompt: it stops when the next node starts", async () => {
-    const s = await sim({ nodeDelayMs: 120 });
+    const s = await sim({ nodeDelayMs: 400 });
     const c = client(s.url);
     const outcome = (await c.runPrompt(simple(), {
       onEvent: (e) => {

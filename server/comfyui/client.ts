@@ -483,7 +483,7 @@ export class ComfyClient {
             promptId,
             number,
             outputs: { ...wsOutputs, ...(history?.outputs ?? {}) },
-            cachedNodes,
+            cachedNodes: cachedNodes.length > 0 || !history ? cachedNodes : (historyMessage<{ nodes: string[] }>(history, "execution_cached")?.nodes ?? []),
             error: error ?? (history ? historyMessage<ExecutionErrorData>(history, "execution_error") : null),
             interrupted: interrupted ?? (history ? historyMessage<ExecutionInterruptedData>(history, "execution_interrupted") : null),
             issues: queued.issues,

@@ -248,7 +248,8 @@ describe.each([
   });
 
   it("interrupt: queue delete and clear while running, then POST /interrupt during node 2", async () => {
-    const s = await sim({ nodeDelayMs: 150 });
+    // Generous node times keep the HTTP round trips (queue ops, interrupt) inside the node they target, even on a loaded machine.
+    const s = await sim({ nodeDelayMs: (classType) => (classType === "EmptyImage" ? 150 : 600) });
     const trace = read<Trace>("ws-trace-interrupt.json");
     const busy = read<{ queue_pending: [number, string, Record<string, unknown>, Record<string, unknown>, string[]][] }>("queue-busy.json");
     const ops = read<{ post_queue_delete: { status: number; content_type: string; body_raw: string }; post_interrupt: { status: number; content_type: string } }>("queue-ops.json");
