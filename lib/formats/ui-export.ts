@@ -106,7 +106,8 @@ function exportGraph(
     const stored = unpositionedWidgets(node, catalogue, subgraphsById);
     if (stored) out.properties = { ...(isRecord(out.properties) ? out.properties : {}), [WIDGET_PROPERTY]: stored };
     const widgetsValues = buildWidgetValues(node, ui, catalogue, subgraphsById);
-    if (widgetsValues !== undefined) out.widgets_values = widgetsValues;
+    const omit = node.extra?.noWidgetValues === true && Array.isArray(widgetsValues) && widgetsValues.length === 0;
+    if (widgetsValues !== undefined && !omit) out.widgets_values = widgetsValues;
     if (nodeLayout?.color !== undefined) out.color = nodeLayout.color;
     if (nodeLayout?.bgcolor !== undefined) out.bgcolor = nodeLayout.bgcolor;
     return out;
@@ -197,14 +198,18 @@ function buildOutputs(
   const bySlot: number[][] = [];
   for (const edge of outgoing) (bySlot[edge.sourceSlot] ??= []).push(linkIds.get(edge.id)!);
   const slots: Slot[] = Array.isArray(ui.outputs) ? ui.outputs.map((o) => (isRecord(o) ? { ...o } : {})) : [];
-  if (slots.length === 0) {
+  if (!Array.isArray(ui.outputs)) {
     const def = getNodeDefinition(catalogue, node.type);
     const sub = subgraphsById.get(node.type);
     if (def) for (const o of listOutputs(def)) slots.push({ name: o.name, type: o.type, links: null });
     else if (sub) for (const p of sub.outputs) slots.push({ name: p.name, type: p.type, links: null });
   }
   const maxSlot = bySlot.length - 1;
-  for (let i = slots.length; i <= maxSlot; i++) slots.push({ name: `output ${i}`, type: "*", links: null });
+  const known = getNodeDefinition(catalogue, node.type);
+  for (let i = slots.length; i <= maxSlot; i++) {
+    const out = known ? listOutputs(known)[i] : subgraphsById.get(node.type)?.outputs[i];
+    slots.push({ name: out?.name ?? `output ${i}`, type: out?.type ?? "*", links: null });
+  }
   slots.forEach((slot, i) => {
     const links = bySlot[i];
     slot.links = links && links.length > 0 ? links : slot.links === null ? null : [];
@@ -305,7 +310,9 @@ export function exportUiWorkflow(doc: WorkflowDocument, catalogue: NodeCatalogue
   if (!("config" in out)) out.config = {};
   const extra: Record<string, unknown> = isRecord(uiExtra) ? { ...uiExtra } : {};
   const { x, y, zoom } = doc.layout.viewport;
-  extra.ds = { scale: zoom, offset: layoutExtra.dsOffsetForm === "object" ? { "0": x, "1": y } : [x, y] };
+  if (!(layoutExtra.noViewport === true && x === 0 && y === 0 && zoom === 1)) {
+    extra.ds = { scale: zoom, offset: layoutExtra.dsOffsetForm === "object" ? { "0": x, "1": y } : [x, y] };
+  }
   if ("reroutes" in layoutExtra) extra.reroutes = layoutExtra.reroutes;
   if ("linkExtensions" in layoutExtra) extra.linkExtensions = layoutExtra.linkExtensions;
   out.extra = extra;

@@ -188,3 +188,19 @@ describe("UI corpus round trip", () => {
     expect(compared).toBeGreaterThan(5000);
   });
 });
+
+describe("importUiWorkflow link repair", () => {
+  it("keeps the link an input names when two links feed it, as the frontend's fixer does", () => {
+    const { document, warnings } = importOk(readUi("ComfyUI_frontend__links__duplicate_links_slot_drift.json"));
+    const sub = document.subgraphs?.[0];
+    const into = sub?.graph.edges.filter((e) => e.target === "85" && e.targetInput === "cfg");
+    expect(into?.map((e) => e.id)).toEqual(["276"]);
+    expect(warnings).toContainEqual(expect.objectContaining({ code: "dropped-link", message: expect.stringContaining("link 257 was dropped") }));
+  });
+
+  it("writes no widgets_values or viewport the file did not have", () => {
+    const json = { last_node_id: 1, last_link_id: 0, nodes: [{ id: 1, type: "VAEDecode", pos: [0, 0], size: [200, 50], flags: {}, order: 0, mode: 0, inputs: [], outputs: [], properties: {} }], links: [], groups: [], config: {}, extra: {}, version: 0.4 };
+    const exported = exportUiWorkflow(importOk(json).document, catalogue);
+    expect(exported).toEqual(json);
+  });
+});

@@ -123,6 +123,7 @@ function convertNode(raw: unknown, at: (string | number)[], ctx: Context, where:
   if (typeof raw.title === "string") node.title = raw.title;
 
   const def = ctx.catalogue && type ? getNodeDefinition(ctx.catalogue, type) : undefined;
+  if (raw.widgets_values === undefined) extra.noWidgetValues = true;
   // A known node saved without widgets_values gets its widgets' defaults on load, as in ComfyUI.
   const values = raw.widgets_values === undefined && def ? [] : raw.widgets_values;
   if (Array.isArray(values)) {
@@ -279,6 +280,7 @@ function convertGraph(
   });
 
   const edges: GraphEdge[] = [];
+  const byInput = new Map<string, number>();
   const parents: Record<string, unknown> = {};
   const rawLinks = Array.isArray(raw.links) ? raw.links : [];
   rawLinks.forEach((rawLink, index) => {
@@ -316,6 +318,23 @@ function convertGraph(
     if (typeof link.type === "string") edge.type = link.type;
     else if (link.type !== undefined) parents[`type:${link.id}`] = link.type;
     if (Object.keys(link.rest).length > 0) parents[String(link.id)] = link.rest;
+    // Two links into one input (a known corruption): keep the one the input slot names, as the frontend's link fixer does.
+    const key = `${target}\u0000${targetInput}`;
+    const previous = byInput.get(key);
+    if (previous !== undefined) {
+      const targetNode = rawById.get(target);
+      const named = (Array.isArray(targetNode?.inputs) ? (targetNode.inputs as unknown[]) : []).some((i) => isRecord(i) && i.name === targetInput && i.link === link.id);
+      const kept = named ? edge : edges[previous]!;
+      const dropped = named ? edges[previous]! : edge;
+      ctx.warnings.push({
+        code: "dropped-link",
+        path: toPointer([...at, "links", index]),
+        message: `Links ${dropped.id} and ${kept.id}${where} both feed ${target === "-20" ? `subgraph output "${targetInput}"` : `input "${targetInput}" of node ${target}`}; link ${dropped.id} was dropped.`,
+      });
+      edges[previous] = kept;
+      return;
+    }
+    byInput.set(key, edges.length);
     edges.push(edge);
   });
   if (Object.keys(parents).length > 0) layout.extra = { ...layout.extra, linkExtras: parents };
@@ -385,6 +404,8 @@ function importUnsafe(json: unknown, options: ImportUiOptions): ImportResult {
     layout.viewport = { x: offset?.[0] ?? 0, y: offset?.[1] ?? 0, zoom: scale };
     if (ds.offset !== undefined && !Array.isArray(ds.offset)) layout.extra = { ...layout.extra, dsOffsetForm: "object" };
     delete extra!.ds;
+  } else {
+    layout.extra = { ...layout.extra, noViewport: true };
   }
   // Native reroutes and link extensions only move where a link is drawn: layout, not semantics.
   for (const key of ["reroutes", "linkExtensions"] as const) {
