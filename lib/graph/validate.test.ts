@@ -418,3 +418,10 @@ describe("bypassed nodes, as ComfyUI's frontend resolves them", () => {
     expect(bundled(graph)).toEqual([]);
   });
 });
+
+describe("muted nodes of unknown type", () => {
+  it("are not reported, and their dependants hear that the source is muted", () => {
+    const graph = imageChain({ empty: { type: "SomeCustomLoader", mode: "muted" } });
+    expect(kinds(bundled(graph))).toEqual(["missing_required_input@2.image"]);
+  });
+});

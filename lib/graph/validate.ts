@@ -338,8 +338,10 @@ function resolveSource(tables: Tables, edgeIndex: number, wantedType: string): R
     const slot = tables.edges[e]!.sourceSlot;
     const node = tables.nodes[s]!;
     const k = tables.kind[s]!;
-    if (k === DUPLICATE || k === UNKNOWN) return UNKNOWN_SOURCE;
+    if (k === DUPLICATE) return UNKNOWN_SOURCE;
+    // A muted node sends nothing whatever its type, so this comes before the unknown-type bail-out.
     if (tables.mode[s] === MODE_MUTED) return { kind: "none", cause: { nodeId: node.id, reason: "muted" } };
+    if (k === UNKNOWN) return UNKNOWN_SOURCE;
     if (k === NOTE) return { kind: "none", cause: { nodeId: node.id, reason: "note" } };
     if (k === REROUTE) {
       const next = firstIncoming(tables, s);
