@@ -1,13 +1,9 @@
-import { hashDocument } from "@/lib/graph/hash";
+import { diffDocuments, isEmptyLayoutDiff, isSemanticallyEqual, type EdgeEnds, type GraphDiff } from "@/lib/graph/diff";
 import type { NodeCatalogue } from "@/lib/graph/catalogue";
-import type { GraphNode, WorkflowDocument } from "@/lib/graph/model";
+import type { WorkflowDocument } from "@/lib/graph/model";
 import type { CliContext } from "./main";
 
-/**
- * `atelier diff`: a node/edge/widget level comparison of two documents'
- * root graphs. Stand-in until lib/graph's semantic diff lands; the command
- * then switches to it.
- */
+/** `atelier diff`: lib/graph's semantic document diff, printed for people or as JSON. */
 
 interface Helpers {
   needFiles: (ctx: CliContext, count: number, command: string) => string[];
@@ -15,65 +11,50 @@ interface Helpers {
   loadDocument: (path: string, catalogue: NodeCatalogue) => Promise<{ document: WorkflowDocument }>;
 }
 
-interface NodeChange {
-  id: string;
-  type: string;
-  changes: string[];
+const show = (value: unknown) => (value === undefined ? "(none)" : JSON.stringify(value));
+const link = (e: EdgeEnds) => `${e.source}:${e.sourceSlot} → ${e.target}.${e.targetInput}`;
+
+function graphLines(diff: GraphDiff, where: string): string[] {
+  const lines: string[] = [];
+  for (const n of diff.nodesAdded) lines.push(`+ node ${n.id} (${n.type})${where}`);
+  for (const n of diff.nodesRemoved) lines.push(`- node ${n.id} (${n.type})${where}`);
+  for (const c of diff.nodesChanged) {
+    const at = `~ node ${c.nodeId}${where}`;
+    if (c.type) lines.push(`${at} type ${c.type.before} → ${c.type.after}`);
+    if (c.mode) lines.push(`${at} mode ${c.mode.before} → ${c.mode.after}`);
+    if (c.title) lines.push(`${at} title ${show(c.title.before)} → ${show(c.title.after)}`);
+    for (const w of c.widgets) lines.push(`${at} ${w.input}: ${show(w.before)} → ${show(w.after)}`);
+    for (const w of c.controls) lines.push(`${at} ${w.input} control_after_generate: ${w.before ?? "fixed"} → ${w.after ?? "fixed"}`);
+  }
+  for (const e of diff.edgesAdded) lines.push(`+ link ${link(e)}${where}`);
+  for (const e of diff.edgesRemoved) lines.push(`- link ${link(e)}${where}`);
+  return lines;
 }
 
-function describeNode(a: GraphNode, b: GraphNode): string[] {
-  const changes: string[] = [];
-  if (a.type !== b.type) changes.push(`type ${a.type} → ${b.type}`);
-  if (a.mode !== b.mode) changes.push(`mode ${a.mode} → ${b.mode}`);
-  if (a.title !== b.title) changes.push(`title ${JSON.stringify(a.title ?? null)} → ${JSON.stringify(b.title ?? null)}`);
-  for (const name of new Set([...Object.keys(a.widgets), ...Object.keys(b.widgets)])) {
-    const x = JSON.stringify(a.widgets[name]);
-    const y = JSON.stringify(b.widgets[name]);
-    if (x !== y) changes.push(`${name}: ${x ?? "(none)"} → ${y ?? "(none)"}`);
-  }
-  for (const name of new Set([...Object.keys(a.controls ?? {}), ...Object.keys(b.controls ?? {})])) {
-    const x = a.controls?.[name] ?? "fixed";
-    const y = b.controls?.[name] ?? "fixed";
-    if (x !== y) changes.push(`${name} control_after_generate: ${x} → ${y}`);
-  }
-  return changes;
-}
-
-/** Runs `atelier diff <a> <b>`: exit 0 when both have the same semantic hash, 1 when they differ. */
+/** Runs `atelier diff <a> <b>`: exit 0 when both are the same graph (layout may differ), 1 when they differ. */
 export async function diffCommand(ctx: CliContext, helpers: Helpers): Promise<number> {
   const [fileA, fileB] = helpers.needFiles(ctx, 2, "diff");
   const { catalogue } = await helpers.catalogueFor(ctx);
   const a = (await helpers.loadDocument(fileA!, catalogue)).document;
   const b = (await helpers.loadDocument(fileB!, catalogue)).document;
-  const same = hashDocument(a) === hashDocument(b);
-  const nodesA = new Map(a.graph.nodes.map((n) => [n.id as string, n]));
-  const nodesB = new Map(b.graph.nodes.map((n) => [n.id as string, n]));
-  const added = b.graph.nodes.filter((n) => !nodesA.has(n.id)).map((n) => ({ id: n.id as string, type: n.type }));
-  const removed = a.graph.nodes.filter((n) => !nodesB.has(n.id)).map((n) => ({ id: n.id as string, type: n.type }));
-  const changed: NodeChange[] = [];
-  for (const node of a.graph.nodes) {
-    const other = nodesB.get(node.id);
-    if (!other) continue;
-    const changes = describeNode(node, other);
-    if (changes.length > 0) changed.push({ id: node.id, type: other.type, changes });
-  }
-  const edgeKey = (e: WorkflowDocument["graph"]["edges"][number]) => `${e.source}:${e.sourceSlot} → ${e.target}.${e.targetInput}`;
-  const edgesA = new Set(a.graph.edges.map(edgeKey));
-  const edgesB = new Set(b.graph.edges.map(edgeKey));
-  const edgesAdded = [...edgesB].filter((k) => !edgesA.has(k));
-  const edgesRemoved = [...edgesA].filter((k) => !edgesB.has(k));
+  const diff = diffDocuments(a, b);
+  const same = isSemanticallyEqual(diff);
   if (ctx.json) {
-    ctx.io.out(JSON.stringify({ same, nodes: { added, removed, changed }, edges: { added: edgesAdded, removed: edgesRemoved } }, null, 2) + "\n");
-  } else if (same) {
-    ctx.io.out(`${fileA} and ${fileB} are the same graph.\n`);
+    ctx.io.out(JSON.stringify({ same, diff }, null, 2) + "\n");
+    return same ? 0 : 1;
+  }
+  const lines = graphLines(diff.graph, "");
+  for (const id of diff.subgraphsAdded) lines.push(`+ subgraph ${id}`);
+  for (const id of diff.subgraphsRemoved) lines.push(`- subgraph ${id}`);
+  for (const s of diff.subgraphsChanged) {
+    if (s.name) lines.push(`~ subgraph ${s.id} name ${show(s.name.before)} → ${show(s.name.after)}`);
+    if (s.portsChanged) lines.push(`~ subgraph ${s.id} inputs or outputs changed`);
+    lines.push(...graphLines(s.graph, ` in subgraph ${s.id}`));
+  }
+  if (same) {
+    const layout = isEmptyLayoutDiff(diff.layout) ? "" : " (only the layout differs)";
+    ctx.io.out(`${fileA} and ${fileB} are the same graph${layout}.\n`);
   } else {
-    const lines: string[] = [];
-    for (const n of added) lines.push(`+ node ${n.id} (${n.type})`);
-    for (const n of removed) lines.push(`- node ${n.id} (${n.type})`);
-    for (const n of changed) for (const c of n.changes) lines.push(`~ node ${n.id} (${n.type}) ${c}`);
-    for (const e of edgesAdded) lines.push(`+ link ${e}`);
-    for (const e of edgesRemoved) lines.push(`- link ${e}`);
-    if (lines.length === 0) lines.push("~ subgraph definitions differ");
     ctx.io.out(lines.join("\n") + "\n");
   }
   return same ? 0 : 1;

@@ -5,7 +5,7 @@ import type { NodeCatalogue } from "@/lib/graph/catalogue";
 import { hashDocument } from "@/lib/graph/hash";
 import type { GraphIssue } from "@/lib/graph/issues";
 import type { WorkflowDocument } from "@/lib/graph/model";
-import { validateGraph } from "@/lib/graph/validate";
+import { validateDocument } from "@/lib/graph/validate";
 import { parseArgs, type ParsedArgs } from "./args";
 import { loadCatalogue } from "./catalogue";
 import { diffCommand } from "./diff";
@@ -163,7 +163,7 @@ async function validateCommand(ctx: Context): Promise<number> {
   const [file] = needFiles(ctx, 1, "validate");
   const { catalogue, bundled } = await catalogueFor(ctx);
   const { document, warnings, format } = await loadDocument(file!, catalogue);
-  const issues = validateGraph(document.graph, catalogue, { subgraphs: document.subgraphs, emptyCombos: bundled ? "ignore" : "error" });
+  const issues = validateDocument(document, catalogue, { emptyCombos: bundled ? "ignore" : "error" });
   const errors = issues.filter((i) => i.severity === "error").length;
   if (ctx.json) {
     ctx.io.out(JSON.stringify({ file, format, ok: errors === 0, errors, warnings: issues.length - errors, issues, importWarnings: warnings }, null, 2) + "\n");

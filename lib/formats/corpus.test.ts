@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { compileToPrompt } from "@/lib/compile";
 import { zNodeCatalogue } from "@/lib/graph/catalogue";
 import { hashDocument } from "@/lib/graph/hash";
-import { validateGraph } from "@/lib/graph/validate";
+import { validateDocument } from "@/lib/graph/validate";
 import { importWorkflow } from "./detect";
 import { exportUiWorkflow } from "./ui-export";
 
@@ -31,7 +31,7 @@ describe("whole corpus", () => {
         counts.imported++;
         const doc = result.document;
         counts.nodes += doc.graph.nodes.length;
-        counts.issues += validateGraph(doc.graph, catalogue, { subgraphs: doc.subgraphs, emptyCombos: "ignore" }).length;
+        counts.issues += validateDocument(doc, catalogue, { emptyCombos: "ignore" }).length;
         counts.promptNodes += Object.keys(compileToPrompt(doc, catalogue).prompt).length;
         const exported = JSON.stringify(exportUiWorkflow(doc, catalogue));
         const again = importWorkflow(exported, { catalogue, fileName: name });
