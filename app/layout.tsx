@@ -22,6 +22,7 @@ export default function RootLayout({ children }: { children: ReactNode }) {
             </Link>
             <nav>
               <Link href="/">Workflows</Link>
+              <Link href="/templates">Templates</Link>
             </nav>
             <ConnectionStatus />
           </header>

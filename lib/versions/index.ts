@@ -1,2 +1,3 @@
 export * from "./hash";
 export * from "./rebase";
+export * from "./highlights";

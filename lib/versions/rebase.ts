@@ -111,7 +111,6 @@ export function rebaseDocument(base: WorkflowDocument, head: WorkflowDocument, m
   const ours = diffGraphs(base.graph, mine.graph);
   const theirs = diffGraphs(base.graph, head.graph);
   const theirChanges = new Map(theirs.nodesChanged.map((c) => [c.nodeId as string, c]));
-  const theirRemoved = new Set(theirs.nodesRemoved.map((n) => n.id as string));
 
   const nodes = new Map(head.graph.nodes.map((n) => [n.id as string, n]));
   const layoutNodes = { ...head.layout.nodes };

@@ -1,0 +1,5 @@
+import { TemplateGallery } from "@/components/gallery/template-gallery";
+
+export default function TemplatesPage() {
+  return <TemplateGallery />;
+}

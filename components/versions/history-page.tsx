@@ -1,0 +1,45 @@
+"use client";
+
+import { useQuery } from "@tanstack/react-query";
+import Link from "next/link";
+import { useRouter } from "next/navigation";
+import { useState } from "react";
+import { useTRPC } from "@/components/trpc";
+import { ErrorText } from "@/components/ui/error-text";
+import { DiffView } from "./diff-view";
+import { HistoryPanel } from "./history-panel";
+import styles from "./versions.module.css";
+
+/** A workflow's full history beside the diff of the two versions picked. */
+export function WorkflowHistoryPage({ workflowId }: { workflowId: string }) {
+  const trpc = useTRPC();
+  const router = useRouter();
+  const wf = useQuery(trpc.workflow.get.queryOptions({ id: workflowId }));
+  const [pair, setPair] = useState<[number, number] | null>(null);
+  const diff = useQuery(trpc.version.diff.queryOptions({ fromVersionId: pair?.[0] ?? 1, toVersionId: pair?.[1] ?? 1 }, { enabled: pair !== null }));
+  return (
+    <section className="page" style={{ maxWidth: 1200 }}>
+      <div className="page-head">
+        <h1>History{wf.data ? ` of ${wf.data.name}` : ""}</h1>
+        <Link href={`/workflows/${workflowId}`}>Back to the editor</Link>
+      </div>
+      <ErrorText error={wf.error ?? diff.error} />
+      <div className={styles.twoCols}>
+        <HistoryPanel
+          workflowId={workflowId}
+          selected={pair ?? []}
+          onOpenDiff={(a, b) => setPair([a, b])}
+          onRestore={() => router.push(`/workflows/${workflowId}`)}
+          onFork={(id) => router.push(`/workflows/${id}`)}
+        />
+        <div>
+          {pair && diff.data ? (
+            <DiffView before={diff.data.before.document} after={diff.data.after.document} beforeLabel={`v${pair[0]}`} afterLabel={`v${pair[1]}`} />
+          ) : (
+            <p className="muted">Pick “Diff with head”, or “Compare” on two versions, to see what changed.</p>
+          )}
+        </div>
+      </div>
+    </section>
+  );
+}
