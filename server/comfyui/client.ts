@@ -438,6 +438,7 @@ export class ComfyClient {
    */
   async runPrompt(prompt: ApiPrompt, options: { onEvent?: (event: RunEvent) => void; extraData?: Record<string, unknown>; signal?: AbortSignal } = {}): Promise<RunResult> {
     const emit = options.onEvent ?? (() => undefined);
+    options.signal?.throwIfAborted();
     await this.connect();
     const tracker = new ProgressStateTracker();
     const buffered: SocketEvent[] = [];
@@ -462,6 +463,8 @@ export class ComfyClient {
         let reconciling = false;
         let connectionLost = false;
         const timers: NodeJS.Timeout[] = [];
+        // Runs reconcile() (defined below) only once the interval fires.
+        const poll = setInterval(() => void reconcile("periodic check"), this.options.reconcileIntervalMs ?? 15_000);
         const cleanup = () => {
           done = true;
           timers.forEach(clearTimeout);
@@ -527,7 +530,6 @@ export class ComfyClient {
             this.timeouts.generationMs,
           ),
         );
-        const poll = setInterval(() => void reconcile("periodic check"), this.options.reconcileIntervalMs ?? 15_000);
 
         handle = (event) => {
           if (done) return;
