@@ -368,6 +368,44 @@ describe("simulator conformance with prompt-errors.json", () => {
   });
 });
 
+describe("simulator conformance with the traffic volumes in timings.json", () => {
+  const volume = read<{ ws_volume_one_client: { runs: { shape: string; nodes: number; messages: Record<string, number> }[] } }>("timings.json").ws_volume_one_client.runs;
+
+  // gen_chain.mjs, rewritten: EmptyImage -> ImageInvert chain -> SaveImage, or a heap-ordered ImageInvert tree with a PreviewImage per leaf.
+  const generate = (shape: string, n: number): Record<string, unknown> => {
+    const prompt: Record<string, unknown> = { "1": { class_type: "EmptyImage", inputs: { width: 8, height: 8, batch_size: 1, color: 0 } } };
+    if (shape === "chain") {
+      for (let i = 2; i <= n - 1; i++) prompt[String(i)] = { class_type: "ImageInvert", inputs: { image: [String(i - 1), 0] } };
+      prompt[String(n)] = { class_type: "SaveImage", inputs: { images: [String(n - 1), 0], filename_prefix: "bench_chain" } };
+      return prompt;
+    }
+    let m = 1;
+    while (1 + (m + 1) + Math.ceil((m + 1) / 2) <= n) m++;
+    const id = (k: number) => String(k + 1);
+    for (let k = 1; k <= m; k++) prompt[id(k)] = { class_type: "ImageInvert", inputs: { image: [k === 1 ? "1" : id(Math.floor(k / 2)), 0] } };
+    let next = m + 2;
+    for (let k = 1; k <= m; k++) if (2 * k > m) prompt[String(next++)] = { class_type: "PreviewImage", inputs: { images: [id(k), 0] } };
+    return prompt;
+  };
+
+  it.each(volume.filter((r) => r.nodes <= 100).map((r) => [r.shape, r.nodes, r.messages] as const))(
+    "an uncached %s of %i nodes sends as many messages of each type as ComfyUI did",
+    async (shape, nodes, messages) => {
+      const s = await sim({ nodeDelayMs: 0 });
+      const socket = await Socket.open(s, "volume");
+      const res = await post(s, "/prompt", { prompt: generate(shape, nodes), client_id: "volume" });
+      await socket.waitForEnd(res.json().prompt_id as string);
+      socket.close();
+      const counts: Record<string, number> = {};
+      for (const m of socket.received) if (m.kind === "text") counts[m.data.type] = (counts[m.data.type] ?? 0) + 1;
+      // The capture counted 3 status messages where a client connected before the POST gets 4 (connect, queued, started, done); compare the rest exactly.
+      const { status: _ours, ...rest } = counts;
+      const { status: _theirs, ...expected } = messages;
+      expect(rest).toEqual(expected);
+    },
+  );
+});
+
 describe("simulator conformance with the other captured endpoints", () => {
   it("answers every GET in endpoints.json with the captured status, content type and body", async () => {
     const s = await sim();
