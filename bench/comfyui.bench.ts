@@ -4,7 +4,8 @@
 // much progress_state traffic arrives versus how many node changes we forward.
 import { ComfyClient, type RunEvent } from "../server/comfyui/client";
 import { CircuitBreaker } from "../server/comfyui/breaker";
-import type { ApiPrompt } from "../server/comfyui/protocol";
+import { ProgressStateTracker } from "../server/comfyui/progress-tracker";
+import { parseWsText, type ApiPrompt, type ProgressStateData } from "../server/comfyui/protocol";
 import { NodeExecutionError } from "../server/comfyui/simulator/nodes";
 import { startSimulator } from "../server/comfyui/simulator/server";
 
@@ -96,6 +97,27 @@ for (const n of [100, 1000]) {
     `uncached tree run, ${n} nodes: ${outcome.status} in ${ms.toFixed(0)} ms; ws messages ${received.messages} (${(received.bytes / 1e6).toFixed(1)} MB of JSON), ` +
       `run events forwarded ${events} (node changes ${nodeEvents})`,
   );
+}
+
+{
+  // One progress_state of a 1000-node run (~180 kB): what parsing and tracking cost per message.
+  const nodes: ProgressStateData["nodes"] = {};
+  for (let i = 1; i <= 1000; i++) {
+    nodes[String(i)] = { value: 1, max: 1, state: "finished", node_id: String(i), prompt_id: "p", display_node_id: String(i), parent_node_id: null, real_node_id: String(i) };
+  }
+  const text = JSON.stringify({ type: "progress_state", data: { prompt_id: "p", nodes } });
+  const tracker = new ProgressStateTracker();
+  const rounds = 200;
+  let t0 = performance.now();
+  for (let i = 0; i < rounds; i++) JSON.parse(text);
+  const jsonMs = (performance.now() - t0) / rounds;
+  t0 = performance.now();
+  for (let i = 0; i < rounds; i++) {
+    const m = parseWsText(text);
+    if (m.type === "progress_state") tracker.update(m.data);
+  }
+  const ourMs = (performance.now() - t0) / rounds;
+  console.log(`progress_state of 1000 nodes (${(text.length / 1000).toFixed(0)} kB): JSON.parse ${jsonMs.toFixed(2)} ms, parseWsText + tracker ${ourMs.toFixed(2)} ms per message`);
 }
 
 client.close();

@@ -152,7 +152,7 @@ describe("ComfyClient against the simulator", () => {
     const c = client(s.url);
     const outcome = (await c.runPrompt(simple(), {
       onEvent: (e) => {
-        if (e.type === "executing" && e.nodeId === "2") void c.interrupt();
+        if (e.type === "executing" && e.nodeId === "2") void c.interrupt(e.promptId);
       },
     })) as RunOutcome;
     expect(outcome.status).toBe("interrupted");

@@ -189,6 +189,31 @@ describe("simulator", () => {
     expect(await (await fetch(`${s.url}/history/${ids[0]}`)).json()).toEqual({});
   });
 
+  it("ignores an interrupt that names a prompt other than the running one", async () => {
+    const s = await sim({ nodeDelayMs: 100 });
+    const ws = new WebSocket(`${s.url.replace("http", "ws")}/ws?clientId=i1`);
+    const types: string[] = [];
+    let promptId = "";
+    const ended = new Promise<void>((resolve) =>
+      ws.on("message", (d) => {
+        const m = JSON.parse(d.toString()) as Msg;
+        types.push(m.type);
+        if (m.type === "executing" && m.data.node === "1") void fetch(`${s.url}/interrupt`, { method: "POST", body: JSON.stringify({ prompt_id: "someone-else" }) });
+        if (m.type === "executing" && m.data.node === null && m.data.prompt_id === promptId) resolve();
+      }),
+    );
+    await new Promise((r) => ws.once("open", r));
+    const res = await fetch(`${s.url}/prompt`, {
+      method: "POST",
+      body: JSON.stringify({ client_id: "i1", prompt: { "1": { class_type: "EmptyImage", inputs: { width: 8, height: 8, batch_size: 1, color: 3 } }, "2": { class_type: "PreviewImage", inputs: { images: ["1", 0] } } } }),
+    });
+    promptId = ((await res.json()) as { prompt_id: string }).prompt_id;
+    await ended;
+    ws.close();
+    expect(types).toContain("execution_success");
+    expect(types).not.toContain("execution_interrupted");
+  });
+
   it("answers unknown routes and wrong methods as aiohttp does", async () => {
     const s = await sim();
     const missing = await fetch(`${s.url}/nope`);
