@@ -52,6 +52,7 @@ interface GraphOutput {
   nodes: UiWorkflow[];
   links: unknown[];
   groups: UiWorkflow[];
+  linkExtensions: { id: number; parentId: number }[];
   maxNodeId: number;
   maxLinkId: number;
 }
@@ -73,7 +74,7 @@ function exportGraph(
   }
   // Input slot index per (node, input name), needed to write each link's target_slot.
   const slotIndex = new Map<string, Map<string, number>>();
-  const nodes: UiWorkflow[] = graph.nodes.map((node) => {
+  const nodes: UiWorkflow[] = graph.nodes.map((node, index) => {
     const ui = isRecord(node.extra?.ui) ? node.extra.ui : {};
     const def = getNodeDefinition(catalogue, node.type);
     const nodeLayout = layout.nodes[node.id];
@@ -85,15 +86,17 @@ function exportGraph(
     slotIndex.set(node.id, names);
     const out: UiWorkflow = { id: outNodeId(node.id, stringIds), type: node.extra?.ui && isRecord(node.extra.ui) && node.extra.ui.missingType ? undefined : node.type };
     if (out.type === undefined) delete out.type;
-    if (nodeLayout) {
-      out.pos = pair(nodeLayout.x, nodeLayout.y, ui.posForm);
-      if (nodeLayout.width !== undefined && nodeLayout.height !== undefined) out.size = pair(nodeLayout.width, nodeLayout.height, ui.sizeForm);
-    }
+    // pos, size, flags, order, mode and properties are required by the frontend's workflow schema, so every node gets them.
+    out.pos = pair(nodeLayout?.x ?? 0, nodeLayout?.y ?? 0, ui.posForm);
+    out.size =
+      nodeLayout?.width !== undefined && nodeLayout.height !== undefined
+        ? pair(nodeLayout.width, nodeLayout.height, ui.sizeForm)
+        : [315, 46 + 24 * (inputs.length + Object.keys(node.widgets).length)];
     const flags: Record<string, unknown> = isRecord(ui.flags) ? { ...ui.flags } : {};
     if (nodeLayout?.collapsed) flags.collapsed = true;
     else if ("collapsed" in flags) flags.collapsed = false;
     out.flags = flags;
-    if (nodeLayout?.order !== undefined) out.order = nodeLayout.order;
+    out.order = nodeLayout?.order ?? index;
     out.mode = ui.mode !== undefined && node.mode === "active" ? ui.mode : NODE_MODE_NUMBER[node.mode];
     if (inputs.length > 0 || Array.isArray(ui.inputs)) out.inputs = inputs;
     const outputs = buildOutputs(node, ui, catalogue, outgoing.get(node.id) ?? [], linkIds, subgraphsById);
@@ -105,6 +108,7 @@ function exportGraph(
     }
     const stored = unpositionedWidgets(node, catalogue, subgraphsById);
     if (stored) out.properties = { ...(isRecord(out.properties) ? out.properties : {}), [WIDGET_PROPERTY]: stored };
+    else if (!isRecord(out.properties)) out.properties = {};
     const widgetsValues = buildWidgetValues(node, ui, catalogue, subgraphsById);
     const omit = node.extra?.noWidgetValues === true && Array.isArray(widgetsValues) && widgetsValues.length === 0;
     if (widgetsValues !== undefined && !omit) out.widgets_values = widgetsValues;
@@ -114,6 +118,14 @@ function exportGraph(
   });
 
   const linkExtras = isRecord(layout.extra?.linkExtras) ? layout.extra.linkExtras : {};
+  const linkExtensions: { id: number; parentId: number }[] = [];
+  const byId = new Map(graph.nodes.map((n) => [n.id as string, n]));
+  // A link without a recorded type takes its source output's type, as the frontend would when connecting it.
+  const sourceType = (edge: GraphEdge): string => {
+    const source = byId.get(edge.source);
+    const def = source ? getNodeDefinition(catalogue, source.type) : undefined;
+    return (def && listOutputs(def)[edge.sourceSlot]?.type) ?? (source && subgraphsById.get(source.type)?.outputs[edge.sourceSlot]?.type) ?? "*";
+  };
   const boundary = options.boundary;
   const links = graph.edges.flatMap((edge): unknown[] => {
     const id = linkIds.get(edge.id)!;
@@ -125,10 +137,12 @@ function exportGraph(
     const origin = outNodeId(edge.source, stringIds);
     const target = outNodeId(edge.target, stringIds);
     const rawType = linkExtras[`type:${edge.id}`];
-    const type = edge.type ?? (rawType !== undefined ? rawType : "*");
+    const type = edge.type ?? (rawType !== undefined ? rawType : sourceType(edge));
     const rest = isRecord(linkExtras[edge.id]) ? (linkExtras[edge.id] as Record<string, unknown>) : {};
     if (options.objectLinks) return [{ id, origin_id: origin, origin_slot: edge.sourceSlot, target_id: target, target_slot: targetSlot, type, ...rest }];
     const more = Array.isArray(rest.more) ? rest.more : [];
+    // An object link's parent reroute becomes a 0.4 link extension.
+    if (typeof rest.parentId === "number") linkExtensions.push({ id, parentId: rest.parentId });
     return [[id, origin, edge.sourceSlot, target, targetSlot, type, ...more]];
   });
 
@@ -143,7 +157,7 @@ function exportGraph(
     return { ...out, ...extra };
   });
   const numericNodeIds = graph.nodes.map((n) => Number(n.id)).filter((n) => Number.isSafeInteger(n));
-  return { nodes, links, groups, maxNodeId: maxOf(numericNodeIds, 0), maxLinkId: maxOf(linkIds.values(), 0) };
+  return { nodes, links, groups, linkExtensions, maxNodeId: maxOf(numericNodeIds, 0), maxLinkId: maxOf(linkIds.values(), 0) };
 }
 
 function buildInputs(
@@ -279,30 +293,27 @@ function exportSubgraph(sub: Subgraph, catalogue: NodeCatalogue, subgraphsById: 
 }
 
 /**
- * Exports a document as a ComfyUI UI workflow (version 0.4, or 1 when the
- * source was 1): positional widgets_values rebuilt from names with the
+ * Exports a document as a ComfyUI UI workflow (version 0.4; subgraph
+ * definitions inside use object links, as real files do): positional widgets_values rebuilt from names with the
  * control_after_generate slots, links, slot arrays, groups and extra.
  */
 export function exportUiWorkflow(doc: WorkflowDocument, catalogue: NodeCatalogue): UiWorkflow {
   const subgraphsById = new Map((doc.subgraphs ?? []).map((s) => [s.id, s]));
   const meta = doc.metadata.extra ?? {};
-  const v1 = doc.metadata.source?.format === "comfyui-ui" && doc.metadata.source.version === "1";
-  const g = exportGraph(doc.graph, doc.layout, catalogue, subgraphsById, { objectLinks: v1 || doc.layout.extra?.linkForm === "object" });
+  // Always version 0.4 at the top level (array links, last_node_id): the frontend validates every file against its 0.4 schema.
+  // A version 1 source's state, top-level reroutes and link parents move to their 0.4 places.
+  const g = exportGraph(doc.graph, doc.layout, catalogue, subgraphsById, { objectLinks: false });
   const out: UiWorkflow = {};
   const { uiExtra, definitions, state, lastNodeId, lastLinkId, ...top } = meta as Record<string, unknown>;
   Object.assign(out, top);
-  if (v1) {
-    const prev = isRecord(state) ? state : {};
-    out.state = { ...prev, lastNodeId: Math.max(g.maxNodeId, Number(prev.lastNodeId ?? 0) || 0), lastLinkId: Math.max(g.maxLinkId, Number(prev.lastLinkId ?? 0) || 0) };
-  } else {
-    out.last_node_id = Math.max(g.maxNodeId, typeof lastNodeId === "number" ? lastNodeId : 0);
-    out.last_link_id = Math.max(g.maxLinkId, typeof lastLinkId === "number" ? lastLinkId : 0);
-  }
+  const prev = isRecord(state) ? state : {};
+  const numberOr = (v: unknown) => (typeof v === "number" ? v : 0);
+  out.last_node_id = Math.max(g.maxNodeId, numberOr(lastNodeId), numberOr(prev.lastNodeId));
+  out.last_link_id = Math.max(g.maxLinkId, numberOr(lastLinkId), numberOr(prev.lastLinkId));
   out.nodes = g.nodes;
   out.links = g.links;
   const layoutExtra = doc.layout.extra ?? {};
   if ("top:floatingLinks" in layoutExtra) out.floatingLinks = layoutExtra["top:floatingLinks"];
-  if ("top:reroutes" in layoutExtra) out.reroutes = layoutExtra["top:reroutes"];
   out.groups = g.groups;
   if (doc.subgraphs && doc.subgraphs.length > 0) {
     out.definitions = { ...(isRecord(definitions) ? definitions : {}), subgraphs: doc.subgraphs.map((s) => exportSubgraph(s, catalogue, subgraphsById)) };
@@ -314,8 +325,10 @@ export function exportUiWorkflow(doc: WorkflowDocument, catalogue: NodeCatalogue
     extra.ds = { scale: zoom, offset: layoutExtra.dsOffsetForm === "object" ? { "0": x, "1": y } : [x, y] };
   }
   if ("reroutes" in layoutExtra) extra.reroutes = layoutExtra.reroutes;
+  else if ("top:reroutes" in layoutExtra) extra.reroutes = layoutExtra["top:reroutes"];
   if ("linkExtensions" in layoutExtra) extra.linkExtensions = layoutExtra.linkExtensions;
+  else if (g.linkExtensions.length > 0) extra.linkExtensions = g.linkExtensions;
   out.extra = extra;
-  out.version = v1 ? 1 : 0.4;
+  out.version = 0.4;
   return out;
 }

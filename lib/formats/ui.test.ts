@@ -124,11 +124,12 @@ describe("importUiWorkflow", () => {
     expect(exported.links).toEqual(json.links);
   });
 
-  it("reads version 1 files (state, object links, bounding groups)", () => {
+  it("reads version 1 files (state, object links, bounding groups) and writes them as 0.4", () => {
     const { document } = importOk(readUi("litegraph.js__testGraphs.basicSerialisableGraph.json"));
     expect(document.layout.groups).toEqual([{ id: "123", title: "A group to test with", x: 20, y: 20, width: 1, height: 3, color: "#6029aa", fontSize: 14, extra: { numericId: true } }]);
+    // Written back as 0.4, the version the frontend's schema validates every file against.
     const exported = exportUiWorkflow(document, catalogue);
-    expect(exported.version).toBe(1);
+    expect(exported).toMatchObject({ version: 0.4, last_node_id: 1, last_link_id: 0, links: [] });
     expect(exported.groups).toEqual([{ id: 123, title: "A group to test with", bounding: [20, 20, 1, 3], color: "#6029aa", font_size: 14 }]);
   });
 

@@ -1,0 +1,88 @@
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { z } from "zod";
+import { zNodeCatalogue } from "@/lib/graph/catalogue";
+import { buildDocument, buildEdge, buildGraph, buildNode } from "@/lib/testing";
+import { importWorkflow } from "./detect";
+import { exportUiWorkflow } from "./ui-export";
+
+const corpus = join(import.meta.dirname, "../../../shared/corpus");
+const catalogue = zNodeCatalogue.parse(JSON.parse(readFileSync(join(corpus, "../comfyui/object_info.json"), "utf8")));
+
+/**
+ * The constraints ComfyUI's frontend checks when it loads a workflow (its
+ * version 0.4 zod schema, restated here from its documented fields): every
+ * node has id, type, pos, size, flags, order, mode and properties; links are
+ * 6-tuples; groups have a title and a 4-number bounding box.
+ */
+const zVector2 = z.union([z.tuple([z.number(), z.number()]), z.looseObject({ 0: z.number(), 1: z.number() })]);
+const zNodeId = z.union([z.number().int(), z.string()]);
+const zDataType = z.union([z.string(), z.array(z.string()), z.number()]);
+const zFrontendWorkflow = z.looseObject({
+  last_node_id: zNodeId,
+  last_link_id: z.number(),
+  version: z.number(),
+  nodes: z.array(
+    z.looseObject({
+      id: zNodeId,
+      type: z.string(),
+      pos: zVector2,
+      size: zVector2,
+      flags: z.looseObject({ collapsed: z.boolean().optional(), pinned: z.boolean().optional() }),
+      order: z.number(),
+      mode: z.number(),
+      inputs: z.array(z.looseObject({ name: z.string(), type: zDataType, link: z.number().nullable().optional() })).optional(),
+      outputs: z.array(z.looseObject({ name: z.string(), type: zDataType, links: z.array(z.number()).nullable().optional() })).optional(),
+      properties: z.looseObject({}),
+      widgets_values: z.union([z.array(z.any()), z.record(z.string(), z.any())]).optional(),
+      color: z.string().optional(),
+      bgcolor: z.string().optional(),
+    }),
+  ),
+  links: z.array(z.tuple([z.number(), zNodeId, z.number(), zNodeId, z.number(), zDataType])),
+  groups: z.array(z.looseObject({ title: z.string(), bounding: z.tuple([z.number(), z.number(), z.number(), z.number()]) })).optional(),
+  extra: z.looseObject({ ds: z.looseObject({ scale: z.number(), offset: zVector2 }).optional() }).nullable().optional(),
+});
+
+describe("exportUiWorkflow", () => {
+  it("writes every corpus file (UI, API, PNG, WebP) in a shape ComfyUI's frontend schema accepts", () => {
+    let checked = 0;
+    for (const dir of ["ui", "api", "png", "webp"]) {
+      for (const name of readdirSync(join(corpus, dir))) {
+        // litegraph's own fixtures include a node with no type at all, which the frontend's schema rejects in the source too.
+        if (name === "litegraph.js__testGraphs.oldSchemaGraph.json") continue;
+        const result = importWorkflow(new Uint8Array(readFileSync(join(corpus, dir, name))), { catalogue });
+        if (!result.ok) continue;
+        const exported = JSON.parse(JSON.stringify(exportUiWorkflow(result.document, catalogue)));
+        const parsed = zFrontendWorkflow.safeParse(exported);
+        expect({ file: `${dir}/${name}`, issues: parsed.success ? [] : parsed.error.issues.slice(0, 3) }).toEqual({ file: `${dir}/${name}`, issues: [] });
+        checked++;
+      }
+    }
+    expect(checked).toBe(114);
+  });
+
+  it("builds slots, links and widget-converted inputs for nodes made outside ComfyUI", () => {
+    const doc = buildDocument(
+      buildGraph(
+        [buildNode(1, "EmptyImage", { widgets: { width: 64, height: 64, batch_size: 1, color: 0 } }), buildNode(2, "PrimitiveNode", { widgets: { value: 8 } }), buildNode(3, "ImageInvert"), buildNode(4, "SaveImage", { widgets: { filename_prefix: "x" } })],
+        [buildEdge(1, 0, 3, "image"), buildEdge(2, 0, 1, "width", { type: "INT" }), buildEdge(3, 0, 4, "images")],
+      ),
+    );
+    const exported = exportUiWorkflow(doc, catalogue) as { nodes: Record<string, unknown>[]; links: unknown[] };
+    expect(exported.links).toEqual([
+      [1, 1, 0, 3, 0, "IMAGE"],
+      [2, 2, 0, 1, 0, "INT"],
+      [3, 3, 0, 4, 0, "IMAGE"],
+    ]);
+    expect(exported.nodes[0]).toMatchObject({
+      id: 1,
+      type: "EmptyImage",
+      inputs: [{ name: "width", type: "INT", link: 2, widget: { name: "width" } }],
+      outputs: [{ name: "IMAGE", type: "IMAGE", links: [1] }],
+      widgets_values: [64, 64, 1, 0],
+    });
+    expect(exported.nodes[2]).toMatchObject({ inputs: [{ name: "image", type: "IMAGE", link: 1 }], outputs: [{ name: "IMAGE", type: "IMAGE", links: [3] }] });
+  });
+});
