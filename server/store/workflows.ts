@@ -183,8 +183,8 @@ export function createWorkflowRepository(db: Db, deps: WorkflowRepositoryDeps = 
     return parseBody(body.body, `of version ${version.id}`);
   }
 
-  function writeVersion(workflowId: string, doc: WorkflowDocument, parent: VersionInfo | null, meta: SaveMeta): VersionInfo {
-    const hashes = hash(doc);
+  function writeVersion(workflowId: string, doc: WorkflowDocument, parent: VersionInfo | null, meta: SaveMeta, known?: Hashes): VersionInfo {
+    const hashes = known ?? hash(doc);
     const t = now();
     stmt.insertDocument.run(hashes.documentHash, hashes.graphHash, JSON.stringify(doc), t);
     const layoutOnly = parent !== null && parent.graphHash === hashes.graphHash;
@@ -220,8 +220,10 @@ export function createWorkflowRepository(db: Db, deps: WorkflowRepositoryDeps = 
     if (wf.head_id !== baseVersionId) throw conflict(wf, baseVersionId);
     const head = wf.head_id === null ? null : getVersionOrThrow(wf.head_id);
     stmt.dropDraftOnBase.run(id, baseVersionId);
-    if (head && head.documentHash === hash(doc).documentHash) return { version: head, created: false };
-    return { version: writeVersion(id, doc, head, meta), created: true };
+    // Hashing a big document costs more than the write: do it once.
+    const hashes = hash(doc);
+    if (head && head.documentHash === hashes.documentHash) return { version: head, created: false };
+    return { version: writeVersion(id, doc, head, meta, hashes), created: true };
   });
 
   const restoreTx = db.transaction((id: string, versionId: number, baseVersionId: number | undefined, meta: SaveMeta): SaveResult => {
