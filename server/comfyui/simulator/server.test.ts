@@ -1,3 +1,7 @@
+import { spawn } from "node:child_process";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import WebSocket from "ws";
 import { decodePng, encodePng } from "./png";
@@ -220,5 +224,30 @@ describe("simulator", () => {
     expect([missing.status, await missing.text()]).toEqual([404, "404: Not Found"]);
     const wrong = await fetch(`${s.url}/interrupt`);
     expect([wrong.status, await wrong.text()]).toEqual([405, "405: Method Not Allowed"]);
+  });
+});
+
+describe("npm run sim (main.ts)", () => {
+  it("starts on the requested port and prints its URL", async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), "atelier-sim-main-"));
+    const child = spawn(process.execPath, ["--import", "tsx", join(import.meta.dirname, "main.ts"), "--port", "0", "--data", dataDir, "--delay", "1"], {
+      cwd: join(import.meta.dirname, "../../.."),
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    try {
+      const url = await new Promise<string>((resolve, reject) => {
+        let out = "";
+        child.stdout.on("data", (d: Buffer) => {
+          out += d.toString();
+          const m = /ready at (http:\/\/127\.0\.0\.1:\d+)/.exec(out);
+          if (m) resolve(m[1]!);
+        });
+        child.once("exit", (code) => reject(new Error(`sim exited with ${code}: ${out}`)));
+      });
+      const stats = (await (await fetch(`${url}/api/system_stats`)).json()) as { system: { comfyui_version: string } };
+      expect(stats.system.comfyui_version).toBe("0.8.0");
+    } finally {
+      child.kill("SIGTERM");
+    }
   });
 });
