@@ -79,13 +79,15 @@ function numberText(value: number): string {
 }
 
 /** An append-only byte buffer that writes JSON text, ASCII fast and everything else through TextEncoder. */
+const encoder = new TextEncoder();
+
 class JsonWriter {
   bytes: Uint8Array;
   length = 0;
-  private readonly encoder = new TextEncoder();
+  private readonly encoder = encoder;
 
-  constructor(capacity: number) {
-    this.bytes = new Uint8Array(Math.max(64, capacity));
+  constructor(capacity: number, reuse?: Uint8Array) {
+    this.bytes = reuse !== undefined && reuse.length >= capacity ? reuse : new Uint8Array(Math.max(64, capacity));
   }
 
   private reserve(extra: number): void {
@@ -413,9 +415,26 @@ function digest(bytes: Uint8Array): SnapshotHash {
   return bytesToHex(sha256(bytes)) as SnapshotHash;
 }
 
+/**
+ * A buffer kept between hash calls: hashing consumes the bytes at once, so
+ * the next call may overwrite them, and a 10,000-node graph then skips
+ * allocating (and zero-filling) a quarter of a megabyte each time. Graphs
+ * big enough to need more than 4 MB get a buffer of their own.
+ */
+let scratch: Uint8Array | undefined;
+const SCRATCH_LIMIT = 4 << 20;
+
+function hashWith(capacity: number, write: (w: JsonWriter) => void): SnapshotHash {
+  const w = new JsonWriter(capacity, scratch);
+  write(w);
+  const hash = digest(w.result());
+  if (w.bytes.length <= SCRATCH_LIMIT) scratch = w.bytes;
+  return hash;
+}
+
 /** SHA-256 (hex) of a graph's canonical form. Identical in the browser and in Node. */
 export function hashGraph(graph: Graph): SnapshotHash {
-  return digest(canonicalBytes(graph));
+  return hashWith(graphCapacity(graph), (w) => writeGraph(w, graph));
 }
 
 function writeDocument(w: JsonWriter, doc: Pick<WorkflowDocument, "graph" | "subgraphs">): void {
@@ -469,7 +488,5 @@ export function canonicalizeDocument(doc: Pick<WorkflowDocument, "graph" | "subg
 
 /** SHA-256 (hex) of a document's semantic content (graph + subgraph definitions); layout and metadata never change it. */
 export function hashDocument(doc: Pick<WorkflowDocument, "graph" | "subgraphs">): SnapshotHash {
-  const w = new JsonWriter(graphCapacity(doc.graph));
-  writeDocument(w, doc);
-  return digest(w.result());
+  return hashWith(graphCapacity(doc.graph), (w) => writeDocument(w, doc));
 }
