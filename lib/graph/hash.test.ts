@@ -59,6 +59,15 @@ describe("hashGraph", () => {
     expect(hash).toBe("f3edcf837b21b3f755a9df436159fa0b9ec103a325b0978adc2a366e67ee65eb");
   });
 
+  it("stays correct when a big graph's hash is followed by a small one (the buffer is reused)", () => {
+    const big = buildGraph(Array.from({ length: 3000 }, (_, i) => buildNode(i + 1, "ImageInvert", { widgets: { note: "x".repeat(50) } })));
+    const small = buildTxt2ImgGraph();
+    const sha = (g: Graph) => createHash("sha256").update(canonicalize(g), "utf8").digest("hex");
+    expect(hashGraph(big)).toBe(sha(big));
+    expect(hashGraph(small)).toBe(sha(small));
+    expect(hashGraph(big)).toBe(sha(big));
+  });
+
   it("ignores node order, edge order, key order, edge ids, edge type labels and extra", () => {
     const a = buildTxt2ImgGraph();
     const b: Graph = {
