@@ -98,8 +98,9 @@ function inputSlots(node: GraphNode, catalogue: NodeCatalogue, subgraphs: Map<st
   const ui = node.extra?.ui as { inputs?: unknown } | undefined;
   if (ui && Array.isArray(ui.inputs)) {
     return ui.inputs.map((s) => {
-      const slot = s as { name?: unknown; type?: unknown };
-      return { name: String(slot.name ?? ""), type: typeof slot.type === "string" ? slot.type : "*" };
+      // Saved slots come from files: a broken one still holds its index, as an unnamed wildcard.
+      const slot = (typeof s === "object" && s !== null ? s : {}) as { name?: unknown; type?: unknown };
+      return { name: typeof slot.name === "string" ? slot.name : "", type: typeof slot.type === "string" ? slot.type : "*" };
     });
   }
   const def = getNodeDefinition(catalogue, node.type);
