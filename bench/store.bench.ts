@@ -5,7 +5,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { diffDocuments } from "@/lib/graph/diff";
-import { asEdgeId, asNodeId, DOCUMENT_FORMAT, DOCUMENT_VERSION, type WorkflowDocument } from "@/lib/graph/model";
+import { asEdgeId, asNodeId, DOCUMENT_FORMAT, DOCUMENT_VERSION, type JsonValue, type WorkflowDocument } from "@/lib/graph/model";
 import { createStarterDocument } from "@/lib/graph/starter";
 import { rebaseDocument } from "@/lib/versions/rebase";
 import { openDatabase } from "@/server/store/db";
@@ -40,7 +40,7 @@ function bigDocument(nodes: number, variant: number): WorkflowDocument {
     const id = String(i);
     const kind = i % 4;
     const type = kind === 1 ? "CheckpointLoaderSimple" : kind === 2 ? "CLIPTextEncode" : kind === 3 ? "KSampler" : "VAEDecode";
-    const widgets =
+    const widgets: Record<string, JsonValue> =
       kind === 1
         ? { ckpt_name: "v1-5-pruned-emaonly.safetensors" }
         : kind === 2

@@ -98,7 +98,7 @@ describe("versions over the real server", () => {
     expect(used.workflow.document.graph.nodes.find((n) => n.id === "10")!.widgets.scale_by).toBe(2);
     const bad = await c.template.import.mutate({ text: JSON.stringify({ format: "atelier.template-export", formatVersion: 1, id: "x", versions: [{}] }) }).catch((e: unknown) => e);
     expect(codeOf(bad)).toBe("BAD_REQUEST");
-    const problems = ((bad as TRPCClientError<never>).data as { appDetails: { problems: { path: string }[] } }).appDetails.problems;
+    const problems = ((bad as TRPCClientError<never>).data as unknown as { appDetails: { problems: { path: string }[] } }).appDetails.problems;
     expect(problems.map((p) => p.path)).toContain("/versions/0");
   });
 });
