@@ -422,6 +422,21 @@ describe("simulator conformance with the other captured endpoints", () => {
     }
   });
 
+  it("/api/jobs and /api/jobs/<id> have the captured shape", async () => {
+    const s = await sim();
+    const first = await replayTrace(s, "simple-run1");
+    const second = await replayTrace(s, "simple-run2");
+    const jobs = read<Record<string, Record<string, unknown>>>("jobs.json");
+    const list = (await get(s, "/api/jobs?limit=2")).json() as { jobs: { id: string }[] };
+    expect(shape(list)).toEqual(shape(jobs["GET /api/jobs?limit=2"]));
+    expect(list.jobs.map((j) => j.id)).toEqual([second, first]);
+    const one = (await get(s, `/api/jobs/${second}`)).json() as Record<string, Record<string, unknown>>;
+    // The capture replaced the prompt object by a placeholder string; output node ids differ by graph.
+    const captured = jobs["GET /api/jobs/{id}"] as Record<string, Record<string, unknown>>;
+    const normalise = (job: Record<string, Record<string, unknown>>) => ({ ...job, outputs: Object.values(job.outputs!), workflow: { ...job.workflow, prompt: "" } });
+    expect(shape(normalise(one))).toEqual(shape(normalise(captured)));
+  });
+
   it("/view of a missing file is 404 with an empty body", async () => {
     const s = await sim();
     const missing = read<{ request: string; status: number; content_type: string }>("view-missing.json");
