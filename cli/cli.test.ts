@@ -65,6 +65,15 @@ describe("atelier CLI", { timeout: 60_000 }, () => {
     }
   });
 
+  it("compiles only the requested outputs and reports compile issues as JSON with exit 1", async () => {
+    const partial = await atelier("compile", join(corpus, "api/comfyui-api__test__workflows__sd1.5-multi-output.json"), "--outputs", "11", "--json");
+    expect(partial.code).toBe(0);
+    expect(Object.keys(JSON.parse(partial.stdout).prompt).sort()).toEqual(["11", "3", "4", "5", "6", "7", "8"]);
+    const broken = await atelier("compile", ui("ComfyUI_frontend__missing__missing_nodes.json"), "--json");
+    expect(broken.code).toBe(1);
+    expect(JSON.parse(broken.stdout).issues).toContainEqual(expect.objectContaining({ code: "unknown-node-type" }));
+  });
+
   it("hashes the same graph the same whatever the container, and diff agrees", async () => {
     const png = await atelier("hash", join(corpus, "png/ComfyUI_examples__lora_lora.png"), "--json");
     const json = await atelier("hash", ui("ComfyUI_examples__lora_lora.json"), "--json");

@@ -45,7 +45,7 @@ function roundTrip(input: string | Uint8Array): void {
 
 const apiSeed = JSON.parse(readFileSync(join(shared, "corpus/api/ComfyUI_examples__sdxl_sdxl_simple_example.json"), "utf8"));
 
-describe("importers on hostile input", () => {
+describe("importers on hostile input", { timeout: 60_000 }, () => {
   it("never throw on corrupted UI workflows, and what they accept compiles and exports", () => {
     fc.assert(
       fc.property(
