@@ -1,0 +1,69 @@
+import { expect, test, type Page } from "@playwright/test";
+
+async function trpc<T>(page: Page, path: string, input: unknown): Promise<T> {
+  const res = await page.request.post(`/api/trpc/${path}`, { data: input });
+  expect(res.ok(), await res.text()).toBe(true);
+  return (await res.json()).result.data as T;
+}
+
+test("finds a template in the gallery, compares two versions and uses it to open a new workflow", async ({ page }) => {
+  await page.goto("/");
+  await page.getByRole("link", { name: "Templates" }).click();
+  await expect(page.getByRole("heading", { name: "Templates" })).toBeVisible();
+  const cards = page.getByTestId("template-card");
+  await expect(cards).toHaveCount(8);
+
+  await page.getByLabel("Search templates").fill("inpaint");
+  await expect(cards).toHaveCount(1);
+  await page.getByLabel("Search templates").fill("");
+  await page.getByLabel("Category").selectOption("Upscale");
+  await expect(cards).toHaveCount(2);
+  await page.getByLabel("Category").selectOption("");
+  await page.getByLabel("Tag").selectOption("sdxl");
+  await expect(cards).toHaveCount(1);
+  await expect(cards.first()).toContainText("v1.1.0");
+  await page.getByLabel("Tag").selectOption("");
+
+  await cards.filter({ hasText: "Text to image (SD 1.5)" }).click();
+  await expect(page.getByRole("heading", { name: "Text to image (SD 1.5)" })).toBeVisible();
+  await expect(page.getByTestId("template-version")).toHaveCount(3);
+  // Newest first, and the default comparison is the previous version against the newest.
+  await expect(page.getByTestId("template-version").first()).toContainText("Renames the parameter");
+  await expect(page.getByText('[major] parameter "prompt" was removed')).toBeVisible();
+  await page.getByLabel("From version").selectOption("1.0.0");
+  await page.getByLabel("To version").selectOption("1.1.0");
+  await expect(page.getByText('[minor] parameter "width" (INT) was added')).toBeVisible();
+
+  await page.getByRole("button", { name: "Use 2.0.0" }).click();
+  await page.waitForURL(/\/workflows\/[0-9a-f-]+$/);
+  await expect(page.getByRole("heading", { name: "Text to image (SD 1.5)" })).toBeVisible();
+  await expect(page.locator(".react-flow__node")).toHaveCount(7);
+});
+
+test("shows a workflow's history, diffs an old version with the head and restores it", async ({ page }) => {
+  type Wf = { id: string; head: { id: number }; document: { graph: { nodes: { id: string; widgets: Record<string, unknown> }[] } } };
+  const wf = await trpc<Wf>(page, "workflow.create", { name: "History e2e" });
+  const changed = structuredClone(wf.document);
+  changed.graph.nodes.find((n) => n.id === "3")!.widgets.steps = 44;
+  await trpc(page, "workflow.save", { id: wf.id, baseVersionId: wf.head.id, document: changed, message: "more steps" });
+
+  await page.goto(`/workflows/${wf.id}/history`);
+  const rows = page.getByTestId("history-row");
+  await expect(rows).toHaveCount(2);
+  await expect(rows.first()).toContainText("more steps");
+  await expect(rows.first()).toContainText("head");
+  const oldRow = rows.nth(1);
+  await oldRow.getByRole("button", { name: "Diff with head" }).click();
+  await expect(page.getByTestId("diff-list")).toContainText("steps: 20 → 44");
+
+  await oldRow.getByRole("button", { name: "Restore" }).click();
+  await page.waitForURL(new RegExp(`/workflows/${wf.id}$`));
+  const after = await page.request.get(`/api/trpc/workflow.get?input=${encodeURIComponent(JSON.stringify({ id: wf.id }))}`);
+  const head = (await after.json()).result.data as Wf & { head: { message: string } };
+  expect(head.head.message).toBe(`Restored version ${wf.head.id}`);
+  expect(head.document.graph.nodes.find((n) => n.id === "3")!.widgets.steps).toBe(20);
+
+  await page.goto(`/workflows/${wf.id}/history`);
+  await expect(rows).toHaveCount(3);
+  await expect(rows.first()).toContainText(`Restored version ${wf.head.id}`);
+});
