@@ -7,124 +7,707 @@ import {
   MiniMap,
   ReactFlow,
   ReactFlowProvider,
-  applyNodeChanges,
+  useReactFlow,
+  type Connection,
   type Edge,
+  type EdgeChange,
+  type FinalConnectionState,
   type NodeChange,
+  type OnConnectStartParams,
 } from "@xyflow/react";
-import { useCallback, useEffect, useMemo, useState } from "react";
-import type { WorkflowDocument } from "@/lib/graph/model";
+import { useCallback, useEffect, useMemo, useRef, useState, type DragEvent as ReactDragEvent } from "react";
+import { BUNDLED_CATALOGUE } from "@/lib/graph/bundled-catalogue";
+import { hashDocument } from "@/lib/graph/hash";
+import {
+  addNode,
+  checkConnection,
+  connect,
+  createNode,
+  extractFragment,
+  getInputType,
+  getOutputType,
+  moveNodes,
+  nextNodeId,
+  nodesInGroup,
+  pasteFragment,
+  removeNodes,
+  updateGroup,
+} from "@/lib/graph/edit";
+import type { GraphEdge, NodeId, NodeLayout, WorkflowDocument } from "@/lib/graph/model";
+import { getNodeDefinition, listOutputs } from "@/lib/graph/node-def";
+import { exportUiWorkflow, importWorkflow } from "@/lib/formats";
 import { useTRPC } from "@/components/trpc";
-import { ErrorText } from "@/components/ui/error-text";
-import { BasicNode, type BasicFlowNode } from "./basic-node";
+import { ErrorText, errorMessage } from "@/components/ui/error-text";
+import { COMMANDS, findCommandForKey, type Command, type CommandContext } from "./commands";
+import { ConnectionHint } from "./connection-hint";
+import { clearDraft, loadDraft, storeDraft } from "./draft";
+import { FlowNode, type WorkflowFlowNode } from "./flow-node";
+import { GroupFrame, type GroupFlowNode } from "./group-frame";
+import { NodeSearch, type SearchResult } from "./node-search";
+import { ProblemsPanel } from "./problems-panel";
+import { ShortcutsSheet } from "./shortcuts-sheet";
+import { EditorStoreContext, createEditorStore, selectDirty, useEditor, useEditorStore, type EditorStore } from "./store";
+import { typeColor } from "./type-colors";
+import { exportDocument, importFromFile, ImportNotice } from "./files";
+import { JsonPanel } from "./json/json-panel";
 
-// At module scope so React Flow does not see a new nodeTypes object each render.
-const nodeTypes = { basic: BasicNode };
+// At module scope so React Flow never sees a new nodeTypes object (it would remount every node).
+const nodeTypes = { workflow: FlowNode, "group-frame": GroupFrame };
+const GROUP_PREFIX = "group:";
+const CLIPBOARD_KEY = "atelier:clipboard";
 
-function toFlow(doc: WorkflowDocument): { nodes: BasicFlowNode[]; edges: Edge[] } {
-  const inputs = new Map<string, string[]>();
-  const outputs = new Map<string, Set<number>>();
-  for (const e of doc.graph.edges) {
-    const list = inputs.get(e.target) ?? [];
-    if (!list.includes(e.targetInput)) list.push(e.targetInput);
-    inputs.set(e.target, list);
-    const outs = outputs.get(e.source) ?? new Set<number>();
-    outs.add(e.sourceSlot);
-    outputs.set(e.source, outs);
-  }
-  const nodes = doc.graph.nodes.map((n, i): BasicFlowNode => {
-    const l = doc.layout.nodes[n.id];
-    return {
-      id: n.id,
-      type: "basic",
-      position: { x: l?.x ?? i * 40, y: l?.y ?? i * 40 },
-      data: { node: n, inputs: inputs.get(n.id) ?? [], outputs: [...(outputs.get(n.id) ?? [])].sort((a, b) => a - b) },
-    };
-  });
-  const edges = doc.graph.edges.map(
-    (e): Edge => ({ id: e.id, source: e.source, sourceHandle: String(e.sourceSlot), target: e.target, targetHandle: e.targetInput }),
-  );
-  return { nodes, edges };
+type AnyFlowNode = WorkflowFlowNode | GroupFlowNode;
+type Measured = { width: number; height: number };
+
+function isEditableTarget(target: EventTarget | null): boolean {
+  const el = target as HTMLElement | null;
+  return !!el && (el.tagName === "INPUT" || el.tagName === "TEXTAREA" || el.tagName === "SELECT" || el.isContentEditable || !!el.closest?.(".monaco-editor"));
 }
 
-function EditorInner({ workflowId, name, initialDocument, initialVersionId }: { workflowId: string; name: string; initialDocument: WorkflowDocument; initialVersionId: number }) {
+// Module-level caches keyed by document objects: immer keeps an unchanged
+// node's layout (and an unchanged edge) the same object, so React Flow gets
+// the same node object back and skips it. This is what keeps a drag at 2,000
+// nodes to one node's work.
+const flowNodeCache = new WeakMap<NodeLayout, { sel: boolean; m: Measured | undefined; out: WorkflowFlowNode }>();
+const flowEdgeCache = new WeakMap<GraphEdge, { sel: boolean; type: string | undefined; out: Edge }>();
+
+/** Builds React Flow nodes from the document, reusing the object of every node whose layout, selection and size did not change. */
+function useFlowNodes(measured: ReadonlyMap<string, Measured>): AnyFlowNode[] {
+  const nodes = useEditor((s) => s.doc.graph.nodes);
+  const layout = useEditor((s) => s.doc.layout.nodes);
+  const groups = useEditor((s) => s.doc.layout.groups);
+  const selection = useEditor((s) => s.selection);
+  return useMemo(() => {
+    const out: AnyFlowNode[] = groups.map(
+      (g): GroupFlowNode => ({
+        id: `${GROUP_PREFIX}${g.id}`,
+        type: "group-frame",
+        position: { x: g.x, y: g.y },
+        data: { groupId: g.id },
+        selected: selection.groups.has(g.id),
+        zIndex: -1,
+        dragHandle: ".group-title",
+        width: g.width,
+        height: g.height,
+        measured: { width: g.width, height: g.height },
+      }),
+    );
+    nodes.forEach((n, i) => {
+      const l = layout[n.id];
+      const sel = selection.nodes.has(n.id);
+      const m = measured.get(n.id);
+      const hit = l ? flowNodeCache.get(l) : undefined;
+      if (hit && hit.sel === sel && hit.m === m && hit.out.id === n.id) {
+        out.push(hit.out);
+        return;
+      }
+      const node: WorkflowFlowNode = {
+        id: n.id,
+        type: "workflow",
+        position: { x: l?.x ?? (i % 20) * 260, y: l?.y ?? Math.floor(i / 20) * 200 },
+        data: { nodeId: n.id },
+        selected: sel,
+        ...(m ? { measured: m } : {}),
+      };
+      if (l) flowNodeCache.set(l, { sel, m, out: node });
+      out.push(node);
+    });
+    return out;
+  }, [nodes, layout, groups, selection, measured]);
+}
+
+function useFlowEdges(): Edge[] {
+  const edges = useEditor((s) => s.doc.graph.edges);
+  const nodeIndex = useEditor((s) => s.nodeIndex);
+  const catalogue = useEditor((s) => s.catalogue);
+  const selected = useEditor((s) => s.selection.edges);
+  return useMemo(
+    () =>
+      edges.map((e) => {
+        const sel = selected.has(e.id);
+        const source = nodeIndex.get(e.source);
+        const def = source ? getNodeDefinition(catalogue, source.type) : undefined;
+        const type = def ? listOutputs(def)[e.sourceSlot]?.type : e.type;
+        const hit = flowEdgeCache.get(e);
+        if (hit && hit.sel === sel && hit.type === type) return hit.out;
+        const edge: Edge = {
+          id: e.id,
+          source: e.source,
+          sourceHandle: String(e.sourceSlot),
+          target: e.target,
+          targetHandle: e.targetInput,
+          selected: sel,
+          style: { stroke: typeColor(type), strokeWidth: sel ? 3 : 2 },
+        };
+        flowEdgeCache.set(e, { sel, type, out: edge });
+        return edge;
+      }),
+    [edges, nodeIndex, catalogue, selected],
+  );
+}
+
+function EditorShell() {
+  const store = useEditorStore();
+  const flow = useReactFlow<AnyFlowNode, Edge>();
   const trpc = useTRPC();
   const queryClient = useQueryClient();
-  const [doc, setDoc] = useState<WorkflowDocument>(initialDocument);
-  const [baseVersionId, setBaseVersionId] = useState<number | null>(initialVersionId);
-  const [dirty, setDirty] = useState(false);
-  const [notice, setNotice] = useState<string | null>(null);
+  const name = useEditor((s) => s.name);
+  const workflowId = useEditor((s) => s.workflowId);
+  const dirty = useEditor(selectDirty);
+  const issues = useEditor((s) => s.issues);
+  const search = useEditor((s) => s.search);
+  const panel = useEditor((s) => s.panel);
+  const shortcutsOpen = useEditor((s) => s.shortcutsOpen);
+  const notice = useEditor((s) => s.notice);
+  const catalogue = useEditor((s) => s.catalogue);
+  const baseVersionId = useEditor((s) => s.baseVersionId);
+  const doc = useEditor((s) => s.doc);
+  const [openMenu, setOpenMenu] = useState<Command["group"] | null>(null);
+  const [importInfo, setImportInfo] = useState<{ warnings: { message: string }[]; missingNodeTypes: string[] } | null>(null);
+  const [measured, setMeasured] = useState<ReadonlyMap<string, Measured>>(() => new Map());
+  const pointer = useRef({ x: 0, y: 0, screenX: 200, screenY: 200 });
+  const gesture = useRef<{ id: string; groupMembers?: Map<string, { x: number; y: number }>; groupStart?: { x: number; y: number } } | null>(null);
+  const connectFrom = useRef<OnConnectStartParams | null>(null);
+  const fileInput = useRef<HTMLInputElement>(null);
 
-  const flow = useMemo(() => toFlow(doc), [doc]);
-
-  const onNodesChange = useCallback((changes: NodeChange<BasicFlowNode>[]) => {
-    const moved = changes.filter((c) => c.type === "position" && c.position);
-    if (moved.length === 0) return;
-    setDoc((d) => {
-      const next = applyNodeChanges(moved, toFlow(d).nodes);
-      const layoutNodes = { ...d.layout.nodes };
-      for (const n of next) layoutNodes[n.id] = { ...layoutNodes[n.id], x: n.position.x, y: n.position.y };
-      return { ...d, layout: { ...d.layout, nodes: layoutNodes } };
-    });
-    setDirty(true);
-  }, []);
+  const flowNodes = useFlowNodes(measured);
+  const flowEdges = useFlowEdges();
 
   const save = useMutation(
     trpc.workflow.save.mutationOptions({
-      onSuccess: async (result) => {
-        setBaseVersionId(result.version.id);
-        setDirty(false);
-        setNotice(result.created ? `Saved version ${result.version.id}` : "No changes to save");
+      onSuccess: async (result, variables) => {
+        store.getState().markSaved(variables.document as WorkflowDocument, result.version.id);
+        store.getState().notify(result.created ? `Saved version ${result.version.id}` : "No changes to save");
+        await clearDraft(workflowId);
         await queryClient.invalidateQueries({ queryKey: trpc.workflow.list.queryKey() });
       },
+      onError: (error) => store.getState().notify(errorMessage(error), "error"),
     }),
   );
 
   const doSave = useCallback(() => {
     if (save.isPending) return;
-    setNotice(null);
-    save.mutate({ id: workflowId, baseVersionId, document: doc });
-  }, [doc, save, workflowId, baseVersionId]);
+    const s = store.getState();
+    save.mutate({ id: s.workflowId, baseVersionId: s.baseVersionId, document: s.doc });
+  }, [save, store]);
 
+  const copy = useCallback((): string | null => {
+    const s = store.getState();
+    if (s.selection.nodes.size === 0) return null;
+    const fragment = extractFragment(s.doc, [...s.selection.nodes] as NodeId[]);
+    // ComfyUI's own workflow JSON, so the clipboard pastes into ComfyUI as well as into another tab of Atelier.
+    const text = JSON.stringify(exportUiWorkflow({ ...s.doc, graph: fragment.graph, layout: fragment.layout }, s.catalogue));
+    try {
+      window.localStorage.setItem(CLIPBOARD_KEY, text);
+    } catch {
+      // A full or disabled localStorage only costs the cross-tab fallback.
+    }
+    s.notify(`Copied ${fragment.graph.nodes.length} node${fragment.graph.nodes.length === 1 ? "" : "s"}`);
+    return text;
+  }, [store]);
+
+  const pasteText = useCallback(
+    (text: string) => {
+      const s = store.getState();
+      const result = importWorkflow(text, { catalogue: s.catalogue });
+      if (!result.ok) {
+        s.notify(`The clipboard does not hold a workflow: ${result.error.message}`, "error");
+        return;
+      }
+      const p = pointer.current;
+      let pasted: NodeId[] = [];
+      s.apply("Paste", (d) => {
+        const r = pasteFragment(d, { graph: result.document.graph, layout: result.document.layout }, { at: { x: p.x, y: p.y } });
+        pasted = r.nodeIds;
+        return r.doc;
+      });
+      s.setSelection({ nodes: new Set(pasted), groups: new Set(), edges: new Set() });
+    },
+    [store],
+  );
+
+  const duplicate = useCallback(() => {
+    const s = store.getState();
+    const ids = [...s.selection.nodes] as NodeId[];
+    if (ids.length === 0) return;
+    let pasted: NodeId[] = [];
+    s.apply("Duplicate", (d) => {
+      const r = pasteFragment(d, extractFragment(d, ids), { offset: { x: 40, y: 40 } });
+      pasted = r.nodeIds;
+      return r.doc;
+    });
+    s.setSelection({ nodes: new Set(pasted), groups: new Set(), edges: new Set() });
+  }, [store]);
+
+  const exportAs = useCallback(
+    (format: "ui" | "api" | "atelier" | "png") => {
+      const s = store.getState();
+      void exportDocument(s.doc, s.catalogue, format, s.name).catch((e: unknown) => s.notify(`Export failed: ${errorMessage(e)}`, "error"));
+    },
+    [store],
+  );
+
+  const importFile = useCallback(
+    async (file: File) => {
+      const s = store.getState();
+      const result = await importFromFile(file, s.catalogue);
+      if (!result.ok) {
+        s.notify(`${file.name}: ${result.message}`, "error");
+        return;
+      }
+      s.replaceDocument({ ...result.document, metadata: { ...result.document.metadata, name: s.doc.metadata.name } }, `Import ${file.name}`);
+      setImportInfo(result.warnings.length > 0 || result.missingNodeTypes.length > 0 ? { warnings: result.warnings, missingNodeTypes: result.missingNodeTypes } : null);
+      s.notify(`Imported ${file.name}`);
+      window.setTimeout(() => void flow.fitView({ duration: 200 }), 50);
+    },
+    [store, flow],
+  );
+
+  const ctx: CommandContext = useMemo(
+    () => ({
+      store,
+      flow: flow as unknown as CommandContext["flow"],
+      save: doSave,
+      copy: () => {
+        const text = copy();
+        if (text) void navigator.clipboard?.writeText(text).catch(() => {});
+      },
+      cut: () => {
+        const text = copy();
+        if (!text) return;
+        void navigator.clipboard?.writeText(text).catch(() => {});
+        const s = store.getState();
+        s.apply("Cut", (d) => removeNodes(d, [...s.selection.nodes] as NodeId[]));
+      },
+      paste: () => {
+        void (navigator.clipboard?.readText() ?? Promise.reject(new Error("no clipboard")))
+          .catch(() => window.localStorage.getItem(CLIPBOARD_KEY) ?? "")
+          .then((text) => text && pasteText(text));
+      },
+      duplicate,
+      openImport: () => fileInput.current?.click(),
+      exportAs,
+      pointer: () => pointer.current,
+    }),
+    [store, flow, doSave, copy, pasteText, duplicate, exportAs],
+  );
+
+  const run = useCallback(
+    (command: Command) => {
+      setOpenMenu(null);
+      const s = store.getState();
+      if (command.enabled && !command.enabled(s)) {
+        if (command.disabledReason) s.notify(command.disabledReason);
+        return;
+      }
+      command.perform(ctx);
+    },
+    [ctx, store],
+  );
+
+  // Shortcuts, from the one command list.
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
-      if ((e.ctrlKey || e.metaKey) && e.key.toLowerCase() === "s") {
+      if (isEditableTarget(e.target)) {
+        if (!((e.ctrlKey || e.metaKey) && e.key.toLowerCase() === "s")) return;
+      }
+      if ((e.ctrlKey || e.metaKey) && ["c", "v", "x"].includes(e.key.toLowerCase()) && !e.shiftKey) return; // handled by the clipboard events below
+      const command = findCommandForKey(e);
+      if (!command) return;
+      e.preventDefault();
+      run(command);
+    };
+    const onCopy = (e: ClipboardEvent) => {
+      if (isEditableTarget(e.target)) return;
+      const text = copy();
+      if (text && e.clipboardData) {
+        e.clipboardData.setData("text/plain", text);
         e.preventDefault();
-        doSave();
       }
     };
+    const onCut = (e: ClipboardEvent) => {
+      if (isEditableTarget(e.target)) return;
+      const text = copy();
+      if (!text || !e.clipboardData) return;
+      e.clipboardData.setData("text/plain", text);
+      e.preventDefault();
+      const s = store.getState();
+      s.apply("Cut", (d) => removeNodes(d, [...s.selection.nodes] as NodeId[]));
+    };
+    const onPaste = (e: ClipboardEvent) => {
+      if (isEditableTarget(e.target)) return;
+      const text = e.clipboardData?.getData("text/plain") || window.localStorage.getItem(CLIPBOARD_KEY) || "";
+      if (!text) return;
+      e.preventDefault();
+      pasteText(text);
+    };
     window.addEventListener("keydown", onKey);
-    return () => window.removeEventListener("keydown", onKey);
-  }, [doSave]);
+    document.addEventListener("copy", onCopy);
+    document.addEventListener("cut", onCut);
+    document.addEventListener("paste", onPaste);
+    return () => {
+      window.removeEventListener("keydown", onKey);
+      document.removeEventListener("copy", onCopy);
+      document.removeEventListener("cut", onCut);
+      document.removeEventListener("paste", onPaste);
+    };
+  }, [run, copy, pasteText, store]);
+
+  const onNodesChange = useCallback(
+    (changes: NodeChange<AnyFlowNode>[]) => {
+      const s = store.getState();
+      const moves: Array<{ id: string; x: number; y: number }> = [];
+      let groupMove: { id: string; x: number; y: number } | null = null;
+      let selectionChanged = false;
+      const selNodes = new Set(s.selection.nodes);
+      const selGroups = new Set(s.selection.groups);
+      const sizes: Array<[string, Measured]> = [];
+      for (const c of changes) {
+        if (c.type === "position" && c.position) {
+          if (c.id.startsWith(GROUP_PREFIX)) groupMove = { id: c.id.slice(GROUP_PREFIX.length), ...c.position };
+          else moves.push({ id: c.id, ...c.position });
+        } else if (c.type === "select") {
+          selectionChanged = true;
+          const set = c.id.startsWith(GROUP_PREFIX) ? selGroups : selNodes;
+          const id = c.id.startsWith(GROUP_PREFIX) ? c.id.slice(GROUP_PREFIX.length) : c.id;
+          if (c.selected) set.add(id);
+          else set.delete(id);
+        } else if (c.type === "dimensions" && c.dimensions && !c.id.startsWith(GROUP_PREFIX)) {
+          sizes.push([c.id, { width: c.dimensions.width, height: c.dimensions.height }]);
+        }
+      }
+      if (sizes.length > 0) {
+        setMeasured((prev) => {
+          const changed = sizes.filter(([id, m]) => prev.get(id)?.width !== m.width || prev.get(id)?.height !== m.height);
+          if (changed.length === 0) return prev;
+          const next = new Map(prev);
+          for (const [id, m] of changed) next.set(id, m);
+          return next;
+        });
+      }
+      const key = gesture.current ? `gesture:${gesture.current.id}` : undefined;
+      if (moves.length > 0) s.apply("Move", (d) => moveNodes(d, moves), { coalesce: key });
+      if (groupMove && gesture.current?.groupMembers && gesture.current.groupStart) {
+        const g = gesture.current;
+        const dx = groupMove.x - g.groupStart!.x;
+        const dy = groupMove.y - g.groupStart!.y;
+        const id = groupMove.id;
+        s.apply(
+          "Move group",
+          (d) => moveNodes(updateGroup(d, id, { x: groupMove!.x, y: groupMove!.y }), [...g.groupMembers!].map(([nid, p]) => ({ id: nid, x: p.x + dx, y: p.y + dy }))),
+          { coalesce: key },
+        );
+      }
+      if (selectionChanged) s.setSelection({ nodes: selNodes, groups: selGroups });
+    },
+    [store],
+  );
+
+  const onEdgesChange = useCallback(
+    (changes: EdgeChange[]) => {
+      const s = store.getState();
+      const sel = new Set(s.selection.edges);
+      let changed = false;
+      for (const c of changes) {
+        if (c.type === "select") {
+          changed = true;
+          if (c.selected) sel.add(c.id);
+          else sel.delete(c.id);
+        }
+      }
+      if (changed) s.setSelection({ edges: sel });
+    },
+    [store],
+  );
+
+  const toRequest = (c: Connection | Edge) => ({
+    source: c.source as NodeId,
+    sourceSlot: Number(c.sourceHandle ?? 0),
+    target: c.target as NodeId,
+    targetInput: c.targetHandle ?? "",
+  });
+
+  const isValidConnection = useCallback(
+    (c: Connection | Edge) => {
+      const s = store.getState();
+      return checkConnection(s.doc.graph, s.catalogue, toRequest(c)) === null;
+    },
+    [store],
+  );
+
+  const onConnect = useCallback(
+    (c: Connection) => {
+      const s = store.getState();
+      const req = toRequest(c);
+      const reason = checkConnection(s.doc.graph, s.catalogue, req);
+      if (reason) {
+        s.notify(reason, "error");
+        return;
+      }
+      s.apply("Connect", (d) => connect(d, req, getOutputType(d.graph, s.catalogue, req.source, req.sourceSlot)));
+    },
+    [store],
+  );
+
+  const onConnectEnd = useCallback(
+    (event: MouseEvent | TouchEvent, state: FinalConnectionState) => {
+      const s = store.getState();
+      const from = connectFrom.current;
+      connectFrom.current = null;
+      if (state.isValid) return;
+      if (state.toHandle && state.fromHandle) {
+        const source = state.fromHandle.type === "source" ? state.fromHandle : state.toHandle;
+        const target = state.fromHandle.type === "source" ? state.toHandle : state.fromHandle;
+        const reason = checkConnection(s.doc.graph, s.catalogue, {
+          source: source.nodeId as NodeId,
+          sourceSlot: Number(source.id ?? 0),
+          target: target.nodeId as NodeId,
+          targetInput: target.id ?? "",
+        });
+        if (reason) s.notify(reason, "error");
+        return;
+      }
+      if (state.toNode || !from?.nodeId) return;
+      // A link dropped on empty canvas: offer the nodes that fit it, then connect the new one.
+      const point = "changedTouches" in event ? event.changedTouches[0]! : (event as MouseEvent);
+      const at = flow.screenToFlowPosition({ x: point.clientX, y: point.clientY });
+      const nodeId = from.nodeId as NodeId;
+      if (from.handleType === "source") {
+        const slot = Number(from.handleId ?? 0);
+        s.openSearch({ at, screen: { x: point.clientX, y: point.clientY }, from: { kind: "output", nodeId, slot, type: getOutputType(s.doc.graph, s.catalogue, nodeId, slot) ?? "*" } });
+      } else {
+        const input = from.handleId ?? "";
+        s.openSearch({ at, screen: { x: point.clientX, y: point.clientY }, from: { kind: "input", nodeId, input, type: getInputType(s.doc.graph, s.catalogue, nodeId, input) ?? "*" } });
+      }
+    },
+    [store, flow],
+  );
+
+  const pickFromSearch = useCallback(
+    (r: Extract<SearchResult, { kind: "node" }>) => {
+      const s = store.getState();
+      const request = s.search;
+      if (!request) return;
+      const id = nextNodeId(s.doc.graph);
+      s.apply(`Add ${r.label}`, (d) => {
+        let next = addNode(d, createNode(s.catalogue, r.type, id), { x: request.at.x, y: request.at.y });
+        const from = request.from;
+        if (from?.kind === "output" && r.connectVia?.input !== undefined) {
+          next = connect(next, { source: from.nodeId as NodeId, sourceSlot: from.slot, target: id, targetInput: r.connectVia.input }, from.type);
+        } else if (from?.kind === "input" && r.connectVia?.slot !== undefined) {
+          next = connect(next, { source: id, sourceSlot: r.connectVia.slot, target: from.nodeId as NodeId, targetInput: from.input }, from.type);
+        }
+        return next;
+      });
+      s.openSearch(null);
+      s.setSelection({ nodes: new Set([id]), groups: new Set(), edges: new Set() });
+    },
+    [store],
+  );
+
+  const onDrop = useCallback(
+    (e: ReactDragEvent) => {
+      const file = e.dataTransfer.files?.[0];
+      if (!file) return;
+      e.preventDefault();
+      void importFile(file);
+    },
+    [importFile],
+  );
+
+  const problemCount = issues.filter((i) => i.severity === "error").length;
+  const graph = doc.graph;
+  const subgraphs = doc.subgraphs;
+  // The semantic hash only moves when the graph does, never on a drag.
+  const graphHash = useMemo(() => hashDocument({ graph, subgraphs }), [graph, subgraphs]);
+  const groupsOrder: Command["group"][] = ["File", "Edit", "Node", "View", "Run"];
 
   return (
     <section className="editor">
       <div className="editor-toolbar">
         <h1 className="editor-title">{name}</h1>
-        <span className="muted" data-testid="save-state">
-          {save.isPending ? "Saving…" : dirty ? "Unsaved changes" : (notice ?? `Version ${baseVersionId}`)}
+        <nav className="menubar" aria-label="Editor menu">
+          {groupsOrder.map((g) => (
+            <div className="menu" key={g}>
+              <button type="button" aria-haspopup="menu" aria-expanded={openMenu === g} onClick={() => setOpenMenu(openMenu === g ? null : g)}>
+                {g}
+              </button>
+              {openMenu === g && (
+                <ul role="menu" className="menu-list">
+                  {COMMANDS.filter((c) => c.group === g).map((c) => {
+                    const enabled = !c.enabled || c.enabled(store.getState());
+                    return (
+                      <li key={c.id} role="none">
+                        <button type="button" role="menuitem" disabled={!enabled} title={!enabled ? c.disabledReason : undefined} onClick={() => run(c)}>
+                          <span>{c.label}</span>
+                          {c.keys && <kbd>{c.keys[0]}</kbd>}
+                        </button>
+                      </li>
+                    );
+                  })}
+                </ul>
+              )}
+            </div>
+          ))}
+        </nav>
+        <span className="hash" title={`Semantic hash of this graph: ${graphHash}`} data-testid="graph-hash">
+          #{graphHash.slice(0, 8)}
         </span>
+        <span className="muted" data-testid="save-state">
+          {save.isPending ? "Saving…" : dirty ? "Unsaved changes" : `Version ${baseVersionId ?? "—"}`}
+        </span>
+        <button type="button" className={`problems-button${problemCount > 0 ? " has-problems" : ""}`} onClick={() => store.getState().setPanel(panel === "problems" ? null : "problems")}>
+          Problems {problemCount > 0 ? `(${problemCount})` : ""}
+        </button>
+        <button type="button" onClick={() => store.getState().setPanel(panel === "json" ? null : "json")}>
+          JSON
+        </button>
         <button type="button" className="primary" onClick={doSave} disabled={save.isPending}>
           Save
         </button>
       </div>
-      <ErrorText error={save.error} />
-      <div className="canvas" data-testid="canvas">
-        <ReactFlow
-          nodes={flow.nodes}
-          edges={flow.edges}
-          nodeTypes={nodeTypes}
-          onNodesChange={onNodesChange}
-          fitView
-          minZoom={0.05}
-          colorMode="dark"
-          proOptions={{ hideAttribution: true }}
+      {notice && (
+        <div className={`notice notice-${notice.tone}`} role={notice.tone === "error" ? "alert" : "status"} data-testid="notice">
+          <span>{notice.text}</span>
+          <button type="button" aria-label="Dismiss" onClick={() => store.getState().notify(null)}>
+            ×
+          </button>
+        </div>
+      )}
+      {importInfo && <ImportNotice warnings={importInfo.warnings} missingNodeTypes={importInfo.missingNodeTypes} onDismiss={() => setImportInfo(null)} />}
+      <div className="editor-body">
+        <div
+          className="canvas"
+          data-testid="canvas"
+          onMouseMove={(e) => {
+            const p = flow.screenToFlowPosition({ x: e.clientX, y: e.clientY });
+            pointer.current = { x: p.x, y: p.y, screenX: e.clientX, screenY: e.clientY };
+          }}
+          onDoubleClick={(e) => {
+            if (!(e.target as HTMLElement).classList.contains("react-flow__pane")) return;
+            const at = flow.screenToFlowPosition({ x: e.clientX, y: e.clientY });
+            store.getState().openSearch({ at, screen: { x: e.clientX, y: e.clientY } });
+          }}
+          onDragOver={(e) => {
+            if (e.dataTransfer.types.includes("Files")) e.preventDefault();
+          }}
+          onDrop={onDrop}
         >
-          <Background />
-          <Controls />
-          <MiniMap pannable zoomable />
-        </ReactFlow>
+          <ReactFlow<AnyFlowNode, Edge>
+            nodes={flowNodes}
+            edges={flowEdges}
+            nodeTypes={nodeTypes}
+            onNodesChange={onNodesChange}
+            onEdgesChange={onEdgesChange}
+            onConnect={onConnect}
+            onConnectStart={(_, params) => (connectFrom.current = params)}
+            onConnectEnd={onConnectEnd}
+            isValidConnection={isValidConnection}
+            onNodeDragStart={(_, node) => {
+              const g: NonNullable<typeof gesture.current> = { id: `${Date.now()}-${node.id}` };
+              if (node.id.startsWith(GROUP_PREFIX)) {
+                const d = store.getState().doc;
+                const groupId = node.id.slice(GROUP_PREFIX.length);
+                g.groupMembers = new Map(nodesInGroup(d, groupId).map((id) => [id, { x: d.layout.nodes[id]!.x, y: d.layout.nodes[id]!.y }]));
+                g.groupStart = { x: node.position.x, y: node.position.y };
+              }
+              gesture.current = g;
+            }}
+            onNodeDragStop={() => (gesture.current = null)}
+            onPaneClick={() => {
+              setOpenMenu(null);
+              store.getState().setSelection({ nodes: new Set(), groups: new Set(), edges: new Set() });
+            }}
+            deleteKeyCode={null}
+            selectionKeyCode="Shift"
+            multiSelectionKeyCode="Shift"
+            zoomOnDoubleClick={false}
+            onlyRenderVisibleElements
+            minZoom={0.05}
+            maxZoom={4}
+            fitView
+            colorMode="dark"
+            proOptions={{ hideAttribution: true }}
+          >
+            <Background />
+            <Controls />
+            <MiniMap pannable zoomable nodeColor={(n) => (n.type === "group-frame" ? "transparent" : "#666")} />
+            <ConnectionHint />
+          </ReactFlow>
+        </div>
+        {panel === "problems" && <ProblemsPanel onClose={() => store.getState().setPanel(null)} />}
+        {panel === "json" && (
+          <JsonPanel document={doc} catalogue={catalogue} onApply={(next) => store.getState().replaceDocument(next, "Edit JSON")} onClose={() => store.getState().setPanel(null)} />
+        )}
       </div>
+      {search && (
+        <NodeSearch catalogue={catalogue} request={search} commands={COMMANDS} onPick={pickFromSearch} onCommand={(c) => { store.getState().openSearch(null); run(c); }} onClose={() => store.getState().openSearch(null)} />
+      )}
+      {shortcutsOpen && <ShortcutsSheet onClose={() => store.getState().setShortcutsOpen(false)} />}
+      <input
+        ref={fileInput}
+        type="file"
+        accept=".json,.png,.webp,application/json,image/png,image/webp"
+        aria-label="Import workflow file"
+        hidden
+        onChange={(e) => {
+          const file = e.target.files?.[0];
+          e.target.value = "";
+          if (file) void importFile(file);
+        }}
+      />
     </section>
+  );
+}
+
+/** Keeps the unsaved draft and its undo history in IndexedDB, a moment after each change. */
+function useDraftPersistence(store: EditorStore) {
+  useEffect(() => {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const unsubscribe = store.subscribe((s, prev) => {
+      if (s.doc === prev.doc && s.past === prev.past && s.future === prev.future) return;
+      clearTimeout(timer);
+      timer = setTimeout(() => {
+        const cur = store.getState();
+        if (cur.doc === cur.savedDoc) void clearDraft(cur.workflowId);
+        else void storeDraft({ workflowId: cur.workflowId, baseVersionId: cur.baseVersionId, doc: cur.doc, past: cur.past, future: cur.future, savedAt: Date.now() });
+      }, 400);
+    });
+    return () => {
+      clearTimeout(timer);
+      unsubscribe();
+    };
+  }, [store]);
+}
+
+function EditorRoot({ workflowId, name, document, versionId }: { workflowId: string; name: string; document: WorkflowDocument; versionId: number }) {
+  const [store] = useState(() => createEditorStore({ workflowId, name, doc: document, baseVersionId: versionId, catalogue: BUNDLED_CATALOGUE }));
+  const [ready, setReady] = useState(false);
+  useEffect(() => {
+    let cancelled = false;
+    void loadDraft(workflowId).then((draft) => {
+      if (cancelled) return;
+      if (draft) {
+        store.getState().restoreDraft(draft);
+        if (draft.baseVersionId !== versionId) {
+          store.setState({ baseVersionId: draft.baseVersionId });
+          store.getState().notify(`Restored your unsaved changes. They were made on version ${draft.baseVersionId}, and the workflow has been saved since as version ${versionId}: saving will report a conflict.`);
+        } else store.getState().notify("Restored your unsaved changes");
+      }
+      setReady(true);
+    });
+    return () => {
+      cancelled = true;
+    };
+  }, [store, workflowId, versionId]);
+  useDraftPersistence(store);
+  if (!ready) return <p className="muted">Loading workflow…</p>;
+  return (
+    <EditorStoreContext.Provider value={store}>
+      <ReactFlowProvider>
+        <EditorShell />
+      </ReactFlowProvider>
+    </EditorStoreContext.Provider>
   );
 }
 
@@ -134,15 +717,5 @@ export function WorkflowEditor({ workflowId }: { workflowId: string }) {
   const query = useQuery(trpc.workflow.get.queryOptions({ id: workflowId }, { staleTime: Infinity }));
   if (query.error) return <ErrorText error={query.error} />;
   if (!query.data) return <p className="muted">Loading workflow…</p>;
-  return (
-    <ReactFlowProvider>
-      <EditorInner
-        key={workflowId}
-        workflowId={workflowId}
-        name={query.data.name}
-        initialDocument={query.data.document}
-        initialVersionId={query.data.head.id}
-      />
-    </ReactFlowProvider>
-  );
+  return <EditorRoot key={workflowId} workflowId={workflowId} name={query.data.name} document={query.data.document} versionId={query.data.head.id} />;
 }
