@@ -182,7 +182,8 @@ describe("ComfyClient against the simulator", () => {
     const outcome = (await c.runPrompt(simple(), {
       onEvent: (e) => {
         events.push(e);
-        if (e.type === "executing" && e.nodeId === "2") void s.stop().then(() => setTimeout(() => void s.start(), 400));
+        // The run finishes while ComfyUI is unreachable; only /history can tell.
+        if (e.type === "executing" && e.nodeId === "2") void s.stop().then(() => s.whenIdle()).then(() => s.start());
       },
     })) as RunOutcome;
     expect(outcome.status).toBe("success");

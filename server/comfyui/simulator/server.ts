@@ -56,6 +56,8 @@ export interface Simulator {
   close(): Promise<void>;
   /** Forgets cached node outputs. */
   clearCache(): void;
+  /** Resolves when nothing is running or queued. */
+  whenIdle(): Promise<void>;
 }
 
 /** ComfyUI's model folders (GET /models). */
@@ -307,6 +309,10 @@ class SimulatorImpl implements Simulator {
 
   clearCache(): void {
     this.executor.clearCache();
+  }
+
+  async whenIdle(): Promise<void> {
+    while (this.running || this.pending.length > 0 || this.pumping) await new Promise((r) => setTimeout(r, 5));
   }
 
   // ---- websocket
