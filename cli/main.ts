@@ -1,6 +1,7 @@
 import { readFile, writeFile } from "node:fs/promises";
 import { compileToPrompt, type CompileIssue } from "@/lib/compile";
 import { exportUiWorkflow, importWorkflow, type ImportWarning } from "@/lib/formats";
+import { assertNever } from "@/server/errors";
 import type { NodeCatalogue } from "@/lib/graph/catalogue";
 import { hashDocument } from "@/lib/graph/hash";
 import type { GraphIssue } from "@/lib/graph/issues";
@@ -220,6 +221,8 @@ async function convertCommand(ctx: Context): Promise<number> {
     case "atelier":
       output = document;
       break;
+    default:
+      return assertNever(to, "target format");
   }
   await writeOutput(ctx, JSON.stringify(output, null, 2));
   return issues.length > 0 ? EXIT_ISSUES : EXIT_OK;

@@ -4,7 +4,7 @@ import { importApiPrompt, looksLikeApiPrompt, unwrapApiPrompt } from "./api";
 import { decodeUtf8 } from "./bytes";
 import { MAX_JSON_BYTES, parseJsonText } from "./json";
 import { isPng, readPngText, type MediaTextResult } from "./png";
-import { isRecord, type FormatError, type ImportResult } from "./types";
+import { assertNever, isRecord, type FormatError, type ImportResult } from "./types";
 import { importUiWorkflow, looksLikeUiWorkflow, MAX_UI_NODES } from "./ui";
 import { isWebp, readWebpText } from "./webp";
 
@@ -82,6 +82,8 @@ function importJsonValue(value: unknown, options: ImportWorkflowOptions, where: 
         message: `${where}is JSON but not a workflow: expected a ComfyUI UI workflow (an object with "nodes" and "links"), an API prompt (node id → {class_type, inputs}) or an Atelier document.`,
         path: "",
       });
+    default:
+      return assertNever(format, "format");
   }
 }
 

@@ -41,3 +41,8 @@ export function toPointer(segments: readonly (string | number)[]): string {
 export function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
+
+/** Marks a switch as exhaustive: the compiler rejects a missing case; reaching it at run time is a broken invariant. */
+export function assertNever(value: never, what = "value"): never {
+  throw new Error(`Unexpected ${what}: ${JSON.stringify(value)}`);
+}

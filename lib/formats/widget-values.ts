@@ -1,6 +1,7 @@
 import type { NodeDefinition } from "@/lib/graph/catalogue";
 import type { ControlAfterGenerate, JsonValue } from "@/lib/graph/model";
 import { listWidgetInputs, type InputInfo } from "@/lib/graph/node-def";
+import { assertNever } from "./types";
 
 /**
  * Positional `widgets_values` ⇄ widget values by name, following ComfyUI's
@@ -70,6 +71,8 @@ export function defaultWidgetValue(input: InputInfo): JsonValue {
       return false;
     case undefined:
       return null;
+    default:
+      return assertNever(input.widgetType, "widget type");
   }
 }
 
