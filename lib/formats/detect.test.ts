@@ -51,6 +51,15 @@ describe("importWorkflow", () => {
     expect(importWorkflow("hello")).toMatchObject({ ok: false, error: { message: expect.stringContaining("not JSON, a PNG or a WebP") } });
   });
 
+  it("takes the UI workflow a queued prompt body carries in extra_pnginfo", () => {
+    const workflow = JSON.parse(readFileSync(join(shared, "corpus/ui/ComfyUI_examples__lora_lora.json"), "utf8"));
+    const prompt = JSON.parse(readFileSync(join(shared, "corpus/api/ComfyUI_examples__lora_lora.json"), "utf8"));
+    const body = JSON.stringify({ client_id: "x", prompt, extra_data: { extra_pnginfo: { workflow } } });
+    const result = importWorkflow(body, { catalogue });
+    expect(result).toMatchObject({ ok: true, format: "comfyui-ui", document: { metadata: { extra: { embeddedPrompt: JSON.stringify(prompt) } } } });
+    expect(result.ok && result.document.graph.nodes.length).toBe(workflow.nodes.length);
+  });
+
   it("explains JSON that is not a workflow", () => {
     expect(importWorkflow("[1, 2]")).toMatchObject({ ok: false, error: { message: expect.stringContaining("is JSON but not a workflow") } });
   });

@@ -55,8 +55,22 @@ function fail(error: FormatError, format?: WorkflowFormat): ImportWorkflowResult
   return format ? { ok: false, error, format } : { ok: false, error };
 }
 
+/** The UI workflow a `POST /prompt` body carries in `extra_data.extra_pnginfo.workflow` (ComfyUI's frontend sends it), if any. */
+function embeddedUiWorkflow(value: unknown): unknown {
+  if (!isRecord(value) || !isRecord(value.prompt) || !isRecord(value.extra_data)) return undefined;
+  const info = value.extra_data.extra_pnginfo;
+  return isRecord(info) && looksLikeUiWorkflow(info.workflow) ? info.workflow : undefined;
+}
+
 function importJsonValue(value: unknown, options: ImportWorkflowOptions, where: string): ImportWorkflowResult {
   const name = nameFrom(options.fileName);
+  // A queued prompt body that carries its UI workflow: the workflow keeps layout and frontend-only nodes.
+  const ui = embeddedUiWorkflow(value);
+  if (ui !== undefined) {
+    const result = importUiWorkflow(ui, { catalogue: options.catalogue, name });
+    if (result.ok) result.document.metadata.extra = { ...result.document.metadata.extra, embeddedPrompt: JSON.stringify((value as { prompt: unknown }).prompt) };
+    return { ...result, format: "comfyui-ui" };
+  }
   const format = detectJsonFormat(value);
   switch (format) {
     case "atelier": {
