@@ -87,6 +87,31 @@ describe("simulator", () => {
     expect(second.messages.find((m) => m.type === "execution_cached")!.data.nodes).toEqual(["4", "5", "6", "7"]);
   });
 
+  it("interrupts a sampler between steps, failing the sampler node itself", async () => {
+    const s = await sim({ stepDelayMs: 30 });
+    const prompt = txt2img(5);
+    (prompt["3"].inputs as Record<string, unknown>).steps = 50;
+    const ws = new WebSocket(`${s.url.replace("http", "ws")}/ws?clientId=k1`);
+    const messages: Msg[] = [];
+    let promptId = "";
+    const ended = new Promise<void>((resolve) =>
+      ws.on("message", (d) => {
+        const m = JSON.parse(d.toString()) as Msg;
+        messages.push(m);
+        if (m.type === "progress" && m.data.value === 3) void fetch(`${s.url}/interrupt`, { method: "POST" });
+        if (m.type === "executing" && m.data.node === null && m.data.prompt_id === promptId) resolve();
+      }),
+    );
+    await new Promise((r) => ws.once("open", r));
+    promptId = ((await (await fetch(`${s.url}/prompt`, { method: "POST", body: JSON.stringify({ prompt, client_id: "k1" }) })).json()) as { prompt_id: string }).prompt_id;
+    await ended;
+    ws.close();
+    expect(messages.find((m) => m.type === "execution_interrupted")!.data).toMatchObject({ node_id: "3", node_type: "KSampler" });
+    const steps = messages.filter((m) => m.type === "progress").length;
+    expect(steps).toBeGreaterThanOrEqual(3);
+    expect(steps).toBeLessThan(50);
+  });
+
   it("rejects a checkpoint that is not in the fake models list, and serves the list in /object_info", async () => {
     const s = await sim({ models: { checkpoints: ["only.safetensors"] } });
     const res = await run(s, txt2img(1, "missing.safetensors"));
