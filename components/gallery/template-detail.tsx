@@ -10,6 +10,11 @@ import type { DocumentDiff } from "@/lib/graph/diff";
 import styles from "./gallery.module.css";
 import { TemplateThumbnail } from "./thumbnail";
 
+function labelOf(data: { before: { graph: { nodes: { id: string; type: string; title?: string }[] } }; after: { graph: { nodes: { id: string; type: string; title?: string }[] } } }, id: string): string | undefined {
+  const n = data.after.graph.nodes.find((x) => x.id === id) ?? data.before.graph.nodes.find((x) => x.id === id);
+  return n ? `#${id} ${n.title ?? n.type}` : undefined;
+}
+
 /** One template: every version with its changelog and interface, a diff between any two versions, and "Use" for any version. */
 export function TemplateDetail({ templateId }: { templateId: string }) {
   const trpc = useTRPC();
@@ -103,8 +108,7 @@ export function TemplateDetail({ templateId }: { templateId: string }) {
                       ))}
                     </ul>
                   )}
-                  <h3 className={styles.small}>Graph</h3>
-                  <DiffList diff={diff.data.diff as unknown as DocumentDiff} />
+                  <DiffList diff={diff.data.diff as unknown as DocumentDiff} nodeLabel={(id) => labelOf(diff.data, id)} />
                 </>
               ) : null}
             </>

@@ -4,6 +4,7 @@ import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useState } from "react";
+import { TemplateUpgrade } from "@/components/gallery/template-upgrade";
 import { useTRPC } from "@/components/trpc";
 import { ErrorText } from "@/components/ui/error-text";
 import { DiffView } from "./diff-view";
@@ -24,6 +25,7 @@ export function WorkflowHistoryPage({ workflowId }: { workflowId: string }) {
         <Link href={`/workflows/${workflowId}`}>Back to the editor</Link>
       </div>
       <ErrorText error={wf.error ?? diff.error} />
+      {wf.data ? <TemplateUpgrade workflowId={workflowId} headVersionId={wf.data.head.id} onUpgraded={() => setPair(null)} /> : null}
       <div className={styles.twoCols}>
         <HistoryPanel
           workflowId={workflowId}
