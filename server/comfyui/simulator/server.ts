@@ -547,6 +547,11 @@ class SimulatorImpl implements Simulator {
   }
 
   private postPrompt(body: unknown): HttpAnswer {
+    // Python's `in` on a JSON string is a substring test: only a string mentioning neither key gets past it.
+    if (typeof body === "string" && !body.includes("number") && !body.includes("prompt")) {
+      this.counter++;
+      return json({ error: { type: "no_prompt", message: "No prompt provided", details: "No prompt provided", extra_info: {} }, node_errors: {} }, 400);
+    }
     if (typeof body !== "object" || body === null) throw new ServerCrash("body is not an object");
     const data = body as Record<string, unknown>;
     let number: number;
