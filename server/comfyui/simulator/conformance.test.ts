@@ -195,6 +195,13 @@ async function expectSameHistory(s: Simulator, promptId: string, capturedFile: H
   expect(ours.meta).toEqual(capturedFile.meta);
   expect([ours.status.status_str, ours.status.completed]).toEqual([capturedFile.status.status_str, capturedFile.status.completed]);
   expect(ours.status.messages.map(([t, d]) => [t, shape(d)])).toEqual(capturedFile.status.messages.map(([t, d]) => [t, shape(d)]));
+  // Every image an output lists can be fetched from /view (output and temp alike, as view-output.json / view-temp.json).
+  for (const output of Object.values(ours.outputs) as { images?: { filename: string; subfolder: string; type: string }[] }[]) {
+    for (const image of output.images ?? []) {
+      const res = await get(s, `/view?${new URLSearchParams(image)}`);
+      expect([res.status, res.contentType, decodePng(res.body) !== null], image.filename).toEqual([200, "image/png", true]);
+    }
+  }
 }
 
 async function replayTrace(s: Simulator, name: string): Promise<string> {
