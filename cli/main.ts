@@ -64,7 +64,8 @@ Compiles the workflow into the API prompt ComfyUI's POST /prompt takes, as
 ComfyUI's frontend does (muted and bypassed nodes, reroutes, primitives,
 subgraphs resolved). Writes the prompt to --out, or stdout.
   --outputs <ids>        only these output nodes and what they need (partial execution)
-Exit 1 when the compiler met issues (the prompt is still written).
+Exit 1 when the compiler met errors (the prompt is still written); warnings
+(e.g. a bypassed node with nothing to pass through, as in ComfyUI) go to stderr.
 
 ${COMMON}`,
   hash: `Usage: atelier hash <file> [options]
@@ -178,7 +179,7 @@ async function validateCommand(ctx: Context): Promise<number> {
 }
 
 function formatCompileIssue(issue: CompileIssue): string {
-  return `  ${issue.code}  ${issue.message}\n`;
+  return `  ${issue.severity}  ${issue.message}\n`;
 }
 
 async function compileCommand(ctx: Context): Promise<number> {
@@ -189,7 +190,7 @@ async function compileCommand(ctx: Context): Promise<number> {
   const { prompt, issues } = compileToPrompt(document, catalogue, outputs ? { outputs } : {});
   await writeOutput(ctx, JSON.stringify(ctx.json ? { prompt, issues } : prompt, null, 2));
   if (!ctx.json) for (const issue of issues) ctx.io.err(`${file}: ${formatCompileIssue(issue).trimStart()}`);
-  return issues.length > 0 ? EXIT_ISSUES : EXIT_OK;
+  return issues.some((i) => i.severity === "error") ? EXIT_ISSUES : EXIT_OK;
 }
 
 async function hashCommand(ctx: Context): Promise<number> {
@@ -225,7 +226,7 @@ async function convertCommand(ctx: Context): Promise<number> {
       return assertNever(to, "target format");
   }
   await writeOutput(ctx, JSON.stringify(output, null, 2));
-  return issues.length > 0 ? EXIT_ISSUES : EXIT_OK;
+  return issues.some((i) => i.severity === "error") ? EXIT_ISSUES : EXIT_OK;
 }
 
 const COMMANDS: Record<string, (ctx: Context) => Promise<number>> = {

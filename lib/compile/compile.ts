@@ -28,9 +28,14 @@ export type CompileIssueCode =
   | "unknown-output"
   | "text-replacement-skipped";
 
-/** Something the compiler could not do as ComfyUI would, naming the node (execution id) and input. */
+/**
+ * Something the compiler met, naming the node (execution id) and input.
+ * "error": the prompt will not run as the workflow means (unknown type, broken link, loop);
+ * "warning": ComfyUI's frontend would do the same thing (an unconnected bypass, an unexpanded text replacement).
+ */
 export interface CompileIssue {
   code: CompileIssueCode;
+  severity: "error" | "warning";
   message: string;
   nodeId: string;
   input?: string;
@@ -170,7 +175,7 @@ export function compileToPrompt(source: WorkflowDocument, catalogue: NodeCatalog
       let cyclic = false;
       for (; ancestor; ancestor = ancestor.parent) if (ancestor.subgraph?.id === sub.id) cyclic = true;
       if (cyclic) {
-        issues.push({ code: "subgraph-cycle", nodeId: execId(scope, node.id), message: `Node ${execId(scope, node.id)} is an instance of subgraph "${sub.name}" inside itself; it was not expanded.` });
+        issues.push({ code: "subgraph-cycle", severity: "error", nodeId: execId(scope, node.id), message: `Node ${execId(scope, node.id)} is an instance of subgraph "${sub.name}" inside itself; it was not expanded.` });
         continue;
       }
       const child = makeScope(sub.graph, [...scope.prefix, node.id], {
@@ -221,7 +226,7 @@ export function compileToPrompt(source: WorkflowDocument, catalogue: NodeCatalog
         const key = state.at === "input" ? `${state.scope.key}|${state.node.id}|I|${state.input}` : `${state.scope.key}|${state.nodeId}|O|${state.slot}`;
         if (visited.has(key)) {
           const where = execId(startScope, startNode.id);
-          issues.push({ code: "link-cycle", nodeId: where, input: startInput, message: `Input "${startInput}" of node ${where} leads into a loop of reroutes or bypassed nodes; it was left unconnected.` });
+          issues.push({ code: "link-cycle", severity: "error", nodeId: where, input: startInput, message: `Input "${startInput}" of node ${where} leads into a loop of reroutes or bypassed nodes; it was left unconnected.` });
           return { kind: "none" };
         }
         visited.add(key);
@@ -250,7 +255,7 @@ export function compileToPrompt(source: WorkflowDocument, catalogue: NodeCatalog
       const node = scope.nodes.get(nodeId);
       if (!node) {
         const where = execId(startScope, startNode.id);
-        issues.push({ code: "dangling-link", nodeId: where, input: startInput, message: `Input "${startInput}" of node ${where} is linked to node ${execId(scope, nodeId)}, which does not exist; it was left unconnected.` });
+        issues.push({ code: "dangling-link", severity: "error", nodeId: where, input: startInput, message: `Input "${startInput}" of node ${where} is linked to node ${execId(scope, nodeId)}, which does not exist; it was left unconnected.` });
         return { kind: "none" };
       }
       if (node.mode === "bypassed") {
@@ -259,7 +264,7 @@ export function compileToPrompt(source: WorkflowDocument, catalogue: NodeCatalog
         const wanted = type();
         const index = bypassInputIndex(inputs, outputType(node, slot, catalogue, subgraphs), slot, wanted);
         if (index === -1 || index >= inputs.length) {
-          issues.push({ code: "bypass-no-match", nodeId: where, input: startInput, message: `Input "${startInput}" of node ${where} comes from bypassed node ${execId(scope, nodeId)}, which has no input of type ${wanted} to pass through; it was left unconnected.` });
+          issues.push({ code: "bypass-no-match", severity: "warning", nodeId: where, input: startInput, message: `Input "${startInput}" of node ${where} comes from bypassed node ${execId(scope, nodeId)}, which has no input of type ${wanted} to pass through; it was left unconnected.` });
           return { kind: "none" };
         }
         state = { at: "input", scope, node, input: inputs[index]!.name };
@@ -304,7 +309,7 @@ export function compileToPrompt(source: WorkflowDocument, catalogue: NodeCatalog
       const props = (node.extra?.ui as { properties?: Record<string, unknown> } | undefined)?.properties;
       const value = node.widgets.value as JsonValue;
       if (props?.["Run widget replace on values"] === true && typeof value === "string" && value.includes("%")) {
-        issues.push({ code: "text-replacement-skipped", nodeId: execId(scope, node.id), message: `PrimitiveNode ${execId(scope, node.id)} asks for %…% text replacement, which needs the clock and the graph at run time; the text was sent unchanged.` });
+        issues.push({ code: "text-replacement-skipped", severity: "warning", nodeId: execId(scope, node.id), message: `PrimitiveNode ${execId(scope, node.id)} asks for %…% text replacement, which needs the clock and the graph at run time; the text was sent unchanged.` });
       }
       for (const edge of primitives.get(node.id)!) {
         const target = scope.nodes.get(edge.target);
@@ -324,12 +329,12 @@ export function compileToPrompt(source: WorkflowDocument, catalogue: NodeCatalog
       if (node.mode !== "active" || VIRTUAL.has(node.type) || subgraphs.has(node.type)) continue;
       const id = execId(scope, node.id);
       if (unexpandedIds.has(node.id) && scope.prefix.length === 0) {
-        issues.push({ code: "legacy-group-node", nodeId: id, message: `Node ${id} is a legacy group node ("${node.type}") whose definition is missing from extra.groupNodes; it was left out of the prompt.` });
+        issues.push({ code: "legacy-group-node", severity: "error", nodeId: id, message: `Node ${id} is a legacy group node ("${node.type}") whose definition is missing from extra.groupNodes; it was left out of the prompt.` });
         continue;
       }
       const def = getNodeDefinition(catalogue, node.type);
       if (!def) {
-        issues.push({ code: "unknown-node-type", nodeId: id, message: `Node ${id} has type "${node.type}", which the node catalogue does not know; its widget values cannot be named, so only its links were sent.` });
+        issues.push({ code: "unknown-node-type", severity: "error", nodeId: id, message: `Node ${id} has type "${node.type}", which the node catalogue does not know; its widget values cannot be named, so only its links were sent.` });
       }
       const inputs: Record<string, JsonValue> = {};
       const override = overrides.get(id);
@@ -371,7 +376,7 @@ export function compileToPrompt(source: WorkflowDocument, catalogue: NodeCatalog
     const queue: string[] = [];
     for (const id of options.outputs) {
       if (!Object.hasOwn(prompt, id)) {
-        issues.push({ code: "unknown-output", nodeId: id, message: `Output node ${id} is not in the compiled prompt (missing, muted or bypassed); it was skipped.` });
+        issues.push({ code: "unknown-output", severity: "error", nodeId: id, message: `Output node ${id} is not in the compiled prompt (missing, muted or bypassed); it was skipped.` });
         continue;
       }
       queue.push(id);
