@@ -38,7 +38,12 @@ function roundTrip(input: string | Uint8Array): void {
     expect(result.error.message.length).toBeGreaterThan(0);
     return;
   }
-  compileToPrompt(result.document, catalogue);
+  const { prompt } = compileToPrompt(result.document, catalogue);
+  for (const entry of Object.values(prompt)) {
+    for (const value of Object.values(entry.inputs)) {
+      if (Array.isArray(value)) expect(Object.hasOwn(prompt, String(value[0]))).toBe(true);
+    }
+  }
   const again = importWorkflow(JSON.stringify(exportUiWorkflow(result.document, catalogue)), { catalogue });
   expect(again.ok).toBe(true);
 }
