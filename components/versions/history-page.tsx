@@ -4,6 +4,7 @@ import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useState } from "react";
+import { PublishForm } from "@/components/gallery/publish-form";
 import { TemplateUpgrade } from "@/components/gallery/template-upgrade";
 import { useTRPC } from "@/components/trpc";
 import { ErrorText } from "@/components/ui/error-text";
@@ -35,6 +36,10 @@ export function WorkflowHistoryPage({ workflowId }: { workflowId: string }) {
           onFork={(id) => router.push(`/workflows/${id}`)}
         />
         <div>
+          <details style={{ marginBottom: 16 }}>
+            <summary>Publish as a template…</summary>
+            <PublishForm workflowId={workflowId} />
+          </details>
           {pair && diff.data ? (
             <DiffView before={diff.data.before.document} after={diff.data.after.document} beforeLabel={`v${pair[0]}`} afterLabel={`v${pair[1]}`} />
           ) : (

@@ -1,3 +1,4 @@
 export * from "./schema";
 export * from "./parameters";
 export * from "./publish";
+export * from "./suggest";

@@ -1,9 +1,10 @@
 import { Ajv2020 } from "ajv/dist/2020.js";
 import { describe, expect, it } from "vitest";
+import { BUNDLED_CATALOGUE } from "@/lib/graph/bundled-catalogue";
 import { createStarterDocument } from "@/lib/graph/starter";
 import { asNodeId } from "@/lib/graph/model";
 import type { TemplateInterface, TemplateParameter } from "@/lib/semver";
-import { applyParameters, checkParameterValue, planPublish, planTemplateUpgrade } from "./index";
+import { applyParameters, checkParameterValue, inferRequiredModels, listExposableInputs, planPublish, planTemplateUpgrade } from "./index";
 import { getTemplateExportJsonSchema, TEMPLATE_EXPORT_FORMAT, TEMPLATE_VERSION_FORMAT } from "./schema";
 
 const steps: TemplateParameter = { name: "steps", target: { nodeId: asNodeId("3"), input: "steps" }, type: "INT", default: 20, min: 1, max: 100 };
@@ -77,5 +78,16 @@ describe("export file JSON Schema", () => {
     const bad = { format: TEMPLATE_EXPORT_FORMAT, formatVersion: 1, id: "demo", versions: [{ ...version, interface: { ...version.interface, parameters: [{ ...steps, type: 3 }] } }] };
     expect(validate(bad)).toBe(false);
     expect(validate.errors?.map((e) => e.instancePath)).toContain("/versions/0/interface/parameters/0/type");
+  });
+});
+
+describe("listExposableInputs and inferRequiredModels", () => {
+  it("suggests parameters typed from the catalogue and names the model files with their folders", () => {
+    const doc = createStarterDocument("x");
+    const inputs = listExposableInputs(doc, BUNDLED_CATALOGUE);
+    expect(inputs.find((i) => i.input === "steps")?.suggestion).toEqual({ name: "steps", target: { nodeId: "3", input: "steps" }, type: "INT", default: 20, min: 1, max: 10000 });
+    expect(inputs.find((i) => i.input === "sampler_name")?.suggestion).toMatchObject({ type: "COMBO", default: "euler", options: expect.arrayContaining(["euler", "dpmpp_2m"]) });
+    expect(inputs.filter((i) => i.input === "text").map((i) => [i.nodeLabel, i.suggestion.name])).toEqual([["#6 Positive prompt", "text"], ["#7 Negative prompt", "text_2"]]);
+    expect(inferRequiredModels(doc)).toEqual([{ name: "v1-5-pruned-emaonly.safetensors", folder: "checkpoints" }]);
   });
 });

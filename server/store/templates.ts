@@ -112,6 +112,10 @@ export function createTemplateRepository(db: Db, deps: { now?: () => number } = 
       return stmt.get.get(id) !== undefined;
     },
 
+    isBuiltin(id: string): boolean {
+      return stmt.get.get(id)?.builtin === 1;
+    },
+
     getThumbnail(id: string): string | null {
       return stmt.get.get(id)?.thumbnail ?? null;
     },

@@ -124,6 +124,14 @@ describe("template service", () => {
     expect(workflows.getOrThrow(workflow.id).template).toEqual({ id: "mine", version: "1.1.0" });
   });
 
+  it("refuses to publish into a built-in template, which only changes with Atelier itself", () => {
+    const { service } = setup();
+    const { workflow } = service.use({ templateId: "img2img" });
+    const latest = service.get("img2img").versions[0]!;
+    const refused = caught(() => service.publish({ templateId: "img2img", workflowId: workflow.id, interface: latest.interface, metadata: latest.metadata, changelog: "mine" }));
+    expect(refused).toEqual({ code: "BAD_INPUT", message: '"img2img" is a built-in template and only changes with Atelier itself; publish your version under a new template id.', details: {} });
+  });
+
   it("exports a template with every version and imports it into another store unchanged", () => {
     const { service } = setup();
     const file = service.exportTemplate("lora-stack");

@@ -74,6 +74,9 @@ export function createTemplateService(deps: { db: Db; templates: TemplateReposit
       const message = `Template "${file.id}" version ${file.version} is already published with different content; published versions are immutable, publish a new version instead.`;
       throw new AppError(options.onChanged === "throw-storage" ? "STORAGE" : "CONFLICT", message);
     }
+    if (!options.builtin && templates.isBuiltin(file.id)) {
+      throw new AppError("BAD_INPUT", `"${file.id}" is a built-in template and only changes with Atelier itself; version ${file.version} cannot be added to it. Give the template a new id.`);
+    }
     const latest = templates.getLatest(file.id);
     if (latest && compareVersions(parseVersionOrThrow(file.version), parseVersionOrThrow(latest.version)) < 0) {
       // An older version arriving late (import order) is fine as long as it does not already exist.
@@ -186,6 +189,10 @@ export function createTemplateService(deps: { db: Db; templates: TemplateReposit
     }): { templateId: string; version: string; required: string | null; changes: { name: string; reason: string; bump: string }[] } {
       const document: WorkflowDocument =
         input.versionId !== undefined ? workflows.getVersionOrThrow(input.versionId).document : workflows.getOrThrow(input.workflowId).document;
+      // Built-in versions come from files shipped with the code; a local version in between would collide with the next release.
+      if (templates.isBuiltin(input.templateId)) {
+        throw new AppError("BAD_INPUT", `"${input.templateId}" is a built-in template and only changes with Atelier itself; publish your version under a new template id.`);
+      }
       const missing = applyParameters(document, input.interface).issues;
       if (missing.length > 0) throw new AppError("BAD_INPUT", missing.map((i) => i.message).join(" "));
       const latest = templates.getLatest(input.templateId);
