@@ -47,34 +47,30 @@ async function timeToInteractive(page: Page, url: string): Promise<number> {
   await page.locator(".react-flow__node").first().waitFor();
   await page.getByTestId("graph-hash").waitFor({ state: "attached" });
   // Interactive = the page answers a click on the canvas within the next frame.
-  await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+  // Functions passed to the page are strings: tsx would wrap a function literal in a helper the page does not have.
+  await page.evaluate("new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)))");
   return Date.now() - t0;
 }
 
 async function dragFrameMedian(page: Page): Promise<number> {
   const target = page.locator(".react-flow__node").nth(5);
   const box = (await target.boundingBox())!;
-  await page.evaluate(() => {
-    const w = window as unknown as { __frames: number[]; __stop: boolean };
-    w.__frames = [];
-    w.__stop = false;
+  await page.evaluate(`(() => {
+    window.__frames = [];
+    window.__stop = false;
     let last = performance.now();
-    const tick = (t: number) => {
-      w.__frames.push(t - last);
+    const tick = (t) => {
+      window.__frames.push(t - last);
       last = t;
-      if (!w.__stop) requestAnimationFrame(tick);
+      if (!window.__stop) requestAnimationFrame(tick);
     };
     requestAnimationFrame(tick);
-  });
+  })()`);
   await page.mouse.move(box.x + box.width / 2, box.y + 8);
   await page.mouse.down();
   for (let i = 0; i < 60; i++) await page.mouse.move(box.x + box.width / 2 + i * 4, box.y + 8 + i * 2);
   await page.mouse.up();
-  const frames = await page.evaluate(() => {
-    const w = window as unknown as { __frames: number[]; __stop: boolean };
-    w.__stop = true;
-    return w.__frames.slice(2);
-  });
+  const frames = (await page.evaluate("(() => { window.__stop = true; return window.__frames.slice(2); })()")) as number[];
   frames.sort((a, b) => a - b);
   return frames[Math.floor(frames.length / 2)] ?? NaN;
 }

@@ -1,6 +1,6 @@
 "use client";
 
-import { Handle, Position, type Node, type NodeProps } from "@xyflow/react";
+import { Handle, Position, useStore, type Node, type NodeProps } from "@xyflow/react";
 import { memo, useCallback, useState } from "react";
 import { setControl, setTitle, setWidget } from "@/lib/graph/edit";
 import type { GraphIssue } from "@/lib/graph/issues";
@@ -13,6 +13,14 @@ import { ComboWidget, ControlWidget, NumberWidget, TextWidget, ToggleWidget } fr
 export type WorkflowFlowNode = Node<{ nodeId: string }, "workflow">;
 
 const noIssues: GraphIssue[] = [];
+
+/**
+ * Below this zoom a node draws its title and sockets but no widgets, as
+ * ComfyUI's low-quality mode does: widgets are unreadable there, and leaving
+ * them out keeps a fitted 2,000-node graph to a fraction of the DOM.
+ */
+const DETAIL_ZOOM = 0.45;
+const selectLowDetail = (s: { transform: [number, number, number] }) => s.transform[2] < DETAIL_ZOOM;
 
 function issueFor(issues: readonly GraphIssue[], input: string): string | undefined {
   const found = issues.filter((i) => "inputName" in i && i.inputName === input);
@@ -45,6 +53,7 @@ export const FlowNode = memo(function FlowNode({ id, selected }: NodeProps<Workf
   const issues = useEditor((s) => s.issuesByNode.get(id)) ?? noIssues;
   const linked = useEditor((s) => s.linkedInputs.get(id));
   const [renaming, setRenaming] = useState<string | null>(null);
+  const lowDetail = useStore(selectLowDetail);
 
   const change = useCallback(
     (name: string) => (value: JsonValue) =>
@@ -100,7 +109,7 @@ export const FlowNode = memo(function FlowNode({ id, selected }: NodeProps<Workf
     </div>
   );
 
-  const className = `node-card mode-${node.mode}${selected ? " selected" : ""}${errors.length > 0 ? " has-errors" : ""}${def ? "" : " unknown"}${collapsed ? " collapsed" : ""}`;
+  const className = `node-card${lowDetail ? " low-detail" : ""} mode-${node.mode}${selected ? " selected" : ""}${errors.length > 0 ? " has-errors" : ""}${def ? "" : " unknown"}${collapsed ? " collapsed" : ""}`;
 
   if (node.type === "Note" || node.type === "MarkdownNote") {
     return (
@@ -183,7 +192,7 @@ export const FlowNode = memo(function FlowNode({ id, selected }: NodeProps<Workf
               </div>
             );
           })}
-          {widgetInputs.map((input) => {
+          {!lowDetail && widgetInputs.map((input) => {
             const value = node.widgets[input.name] ?? null;
             const invalid = issueFor(issues, input.name);
             return (
@@ -197,7 +206,7 @@ export const FlowNode = memo(function FlowNode({ id, selected }: NodeProps<Workf
               </div>
             );
           })}
-          {!def && Object.keys(node.widgets).length > 0 && (
+          {!lowDetail && !def && Object.keys(node.widgets).length > 0 && (
             <dl className="node-opaque-widgets">
               {Object.entries(node.widgets).map(([k, v]) => (
                 <div key={k}>
