@@ -1,7 +1,7 @@
 "use client";
 
 import { useMutation } from "@tanstack/react-query";
-import { useCallback, useEffect, useId, useMemo, useRef, useState } from "react";
+import { useCallback, useDeferredValue, useEffect, useId, useMemo, useRef, useState } from "react";
 import { convertDocument, getJsonSchema, importJsonText, type JsonExportFormat, type JsonProblem } from "@/lib/formats";
 import type { NodeCatalogue } from "@/lib/graph/catalogue";
 import type { WorkflowDocument } from "@/lib/graph/model";
@@ -79,7 +79,10 @@ export function JsonPanel({ document, catalogue, onApply, onClose }: JsonPanelPr
   // Set while we replace the model's text ourselves, so that change is not taken for an edit.
   const settingTextRef = useRef(false);
 
-  const generated = useMemo(() => convertDocument(document, catalogue, format), [document, catalogue, format]);
+  // Deferred: while a node is dragged the document changes every frame, and re-serialising a
+  // large graph then must not hold up the canvas; the text catches up when there is time.
+  const shownDocument = useDeferredValue(document);
+  const generated = useMemo(() => convertDocument(shownDocument, catalogue, format), [shownDocument, catalogue, format]);
   const text = draft?.text ?? generated.text;
   const documentRef = useRef(document);
   useEffect(() => {
