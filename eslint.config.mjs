@@ -6,7 +6,7 @@ const ioModules = [
   "@xyflow/react", "zustand", "@trpc/*", "ollama", "monaco-editor",
 ];
 
-export default [
+const config = [
   ...nextVitals,
   ...nextTs,
   {
@@ -32,3 +32,5 @@ export default [
     },
   },
 ];
+
+export default config;
