@@ -1,7 +1,6 @@
 import { readFile, writeFile } from "node:fs/promises";
 import { compileToPrompt, type CompileIssue } from "@/lib/compile";
-import { exportUiWorkflow, importWorkflow, type ImportWarning } from "@/lib/formats";
-import { assertNever } from "@/server/errors";
+import { convertDocument, importWorkflow, type ImportWarning } from "@/lib/formats";
 import type { NodeCatalogue } from "@/lib/graph/catalogue";
 import { hashDocument } from "@/lib/graph/hash";
 import type { GraphIssue } from "@/lib/graph/issues";
@@ -209,23 +208,9 @@ async function convertCommand(ctx: Context): Promise<number> {
   const { catalogue } = await catalogueFor(ctx);
   const { document, warnings } = await loadDocument(file!, catalogue);
   for (const w of warnings) ctx.io.err(`${file}: warning: ${w.message}\n`);
-  let output: unknown;
-  let issues: CompileIssue[] = [];
-  switch (to) {
-    case "ui":
-      output = exportUiWorkflow(document, catalogue);
-      break;
-    case "api":
-      ({ prompt: output, issues } = compileToPrompt(document, catalogue));
-      for (const issue of issues) ctx.io.err(`${file}: ${formatCompileIssue(issue).trimStart()}`);
-      break;
-    case "atelier":
-      output = document;
-      break;
-    default:
-      return assertNever(to, "target format");
-  }
-  await writeOutput(ctx, JSON.stringify(output, null, 2));
+  const { text, issues } = convertDocument(document, catalogue, to);
+  for (const issue of issues) ctx.io.err(`${file}: ${formatCompileIssue(issue).trimStart()}`);
+  await writeOutput(ctx, text);
   return issues.some((i) => i.severity === "error") ? EXIT_ISSUES : EXIT_OK;
 }
 

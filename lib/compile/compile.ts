@@ -13,11 +13,13 @@ import { expandLegacyGroupNodes } from "./group-nodes";
  * `outer:inner` ids. Every walk is iterative, so chains of any depth compile.
  */
 
+/** Options of {@link compileToPrompt}. */
 export interface CompileOptions {
   /** Partial execution: only these output node ids (execution ids, e.g. "9" or "5:3") and their ancestors. */
   outputs?: readonly string[];
 }
 
+/** What kind of thing the compiler met. */
 export type CompileIssueCode =
   | "unknown-node-type"
   | "dangling-link"
@@ -41,6 +43,7 @@ export interface CompileIssue {
   input?: string;
 }
 
+/** The compiled prompt and what the compiler met on the way. */
 export interface CompileResult {
   prompt: ApiPrompt;
   issues: CompileIssue[];

@@ -22,6 +22,7 @@ export interface ApiNode {
 /** A ComfyUI API prompt: node id → node, the body ComfyUI's `POST /prompt` executes. */
 export type ApiPrompt = Record<string, ApiNode>;
 
+/** Options of {@link importApiPrompt}. */
 export interface ImportApiOptions {
   /** Document name; defaults to "Imported API prompt". */
   name?: string;

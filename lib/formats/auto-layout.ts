@@ -1,5 +1,6 @@
 import type { Graph, NodeLayout } from "@/lib/graph/model";
 
+/** Spacing of {@link layoutByDepth}. */
 export interface AutoLayoutOptions {
   /** Horizontal distance between layers (default 380). */
   columnWidth?: number;

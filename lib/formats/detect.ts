@@ -35,6 +35,7 @@ export function detectFormat(input: string | Uint8Array): WorkflowFormat | undef
   return parsed.ok ? detectJsonFormat(parsed.value) : undefined;
 }
 
+/** Options of {@link importWorkflow}. */
 export interface ImportWorkflowOptions {
   /** Used to name widget values of UI workflows; without it UI nodes stay opaque. */
   catalogue?: NodeCatalogue;

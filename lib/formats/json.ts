@@ -3,6 +3,7 @@ import type { FormatError } from "./types";
 /** Largest JSON text we parse: real workflows are well under 5 MB; past this a file is almost surely not a workflow. */
 export const MAX_JSON_BYTES = 50 * 1024 * 1024;
 
+/** Options of {@link parseJsonText}. */
 export interface ParseJsonOptions {
   /** Refuse texts longer than this many characters (default {@link MAX_JSON_BYTES}). */
   maxLength?: number;

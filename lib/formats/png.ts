@@ -122,6 +122,7 @@ function textChunk(keyword: string, text: string): Uint8Array {
   return chunk;
 }
 
+/** What {@link embedInPng} writes: JSON values, serialised as ComfyUI does. */
 export interface EmbedOptions {
   /** UI workflow JSON value, stored under `workflow`. */
   workflow?: unknown;

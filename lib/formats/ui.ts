@@ -31,6 +31,7 @@ import { isControlValue, nameWidgetValues, WIDGET_PROPERTY } from "./widget-valu
 /** Most nodes we accept in one workflow (top level plus subgraphs). Real files have hundreds; this only refuses absurd inputs cleanly. */
 export const MAX_UI_NODES = 200_000;
 
+/** Options of {@link importUiWorkflow}. */
 export interface ImportUiOptions {
   /** Node definitions used to turn positional widget values into values by name. Without one, every node is kept opaque. */
   catalogue?: NodeCatalogue;

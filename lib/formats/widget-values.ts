@@ -20,6 +20,7 @@ export interface WidgetSlot {
   input: InputInfo;
 }
 
+/** The values ComfyUI's control_after_generate widget takes. */
 export const CONTROL_VALUES: readonly ControlAfterGenerate[] = ["fixed", "increment", "decrement", "randomize"];
 
 /** True for a string ComfyUI accepts as a control_after_generate value. */
@@ -76,6 +77,7 @@ export function defaultWidgetValue(input: InputInfo): JsonValue {
   }
 }
 
+/** The result of {@link nameWidgetValues}. */
 export interface NamedWidgetValues {
   widgets: Record<string, JsonValue>;
   controls: Record<string, ControlAfterGenerate>;
