@@ -637,7 +637,10 @@ function EditorShell() {
         </div>
         {panel === "problems" && <ProblemsPanel onClose={() => store.getState().setPanel(null)} />}
         {panel === "json" && (
-          <JsonPanel document={doc} catalogue={catalogue} onApply={(next) => store.getState().replaceDocument(next, "Edit JSON")} onClose={() => store.getState().setPanel(null)} />
+          <JsonPanel document={doc} catalogue={catalogue} onApply={(next) => {
+              store.getState().replaceDocument(next, "Edit JSON");
+              window.setTimeout(() => void flow.fitView({ duration: 200 }), 50);
+            }} onClose={() => store.getState().setPanel(null)} />
         )}
       </div>
       {search && (
