@@ -124,6 +124,16 @@ describe("compileToPrompt", () => {
     });
   });
 
+  it("feeds unlinked subgraph inputs from the instance's widget values, linked ones from outside", () => {
+    const imported = importUiWorkflow(JSON.parse(readFileSync(join(shared, "corpus/ui/workflow_templates__video_wan2_2_14B_s2v.json"), "utf8")), { catalogue });
+    if (!imported.ok) throw new Error(imported.error.message);
+    const { prompt } = compileToPrompt(imported.document, catalogue);
+    expect(prompt["85:77"]).toMatchObject({
+      class_type: "KSampler",
+      inputs: { seed: 250, steps: ["103", 0], cfg: ["105", 0], sampler_name: "uni_pc", scheduler: "simple", model: ["54", 0], positive: ["85:76", 0] },
+    });
+  });
+
   it("keeps only the requested outputs and their ancestors", () => {
     const doc = buildDocument(buildGraph([image(1), invert(2), save(3), save(4)], [buildEdge(1, 0, 2, "image"), buildEdge(2, 0, 3, "images"), buildEdge(1, 0, 4, "images")]));
     expect(Object.keys(compileToPrompt(doc, catalogue, { outputs: ["4"] }).prompt)).toEqual(["1", "4"]);

@@ -2,7 +2,7 @@ import type { NodeCatalogue } from "@/lib/graph/catalogue";
 import type { Graph, GraphEdge, GraphNode, JsonValue, Layout, Subgraph, WorkflowDocument } from "@/lib/graph/model";
 import { getNodeDefinition, listInputs, listOutputs } from "@/lib/graph/node-def";
 import { isRecord } from "./types";
-import { isControlValue, listWidgetSlots, positionWidgetValues, WIDGET_PROPERTY } from "./widget-values";
+import { isControlValue, listSubgraphWidgetNames, listWidgetSlots, positionWidgetValues, WIDGET_PROPERTY } from "./widget-values";
 
 /** A UI workflow as ComfyUI's frontend saves and loads it (LiteGraph serialisation). */
 export type UiWorkflow = Record<string, unknown>;
@@ -266,9 +266,14 @@ function buildWidgetValues(node: GraphNode, ui: Record<string, unknown>, catalog
   const def = getNodeDefinition(catalogue, node.type);
   if (def) return positionWidgetValues(def, node.widgets, node.controls, tail, { booleanControls: extra.booleanControls === true });
   if (node.type === "Note" || node.type === "MarkdownNote") return "text" in node.widgets ? [node.widgets.text, ...tail] : tail;
-  if (subgraphsById.has(node.type)) {
-    const names = (Array.isArray(ui.inputs) ? ui.inputs : []).filter((i) => isRecord(i) && isRecord(i.widget) && typeof i.name === "string").map((i) => (i as { name: string }).name);
-    return [...names.filter((n) => n in node.widgets).map((n) => node.widgets[n]), ...tail];
+  const sub = subgraphsById.get(node.type);
+  if (sub) {
+    const names = listSubgraphWidgetNames(sub.inputs);
+    // Positions matter: a missing value in the middle is written as null; trailing missing ones are left off.
+    let count = names.length;
+    while (count > 0 && !Object.hasOwn(node.widgets, names[count - 1]!)) count--;
+    const values = names.slice(0, count).map((n) => (Object.hasOwn(node.widgets, n) ? node.widgets[n] : null));
+    return count === names.length ? [...values, ...tail] : values;
   }
   return Object.keys(node.widgets).length > 0 ? Object.values(node.widgets) : undefined;
 }

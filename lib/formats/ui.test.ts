@@ -205,3 +205,11 @@ describe("importUiWorkflow link repair", () => {
     expect(exported).toEqual(json);
   });
 });
+
+describe("subgraph instance widgets", () => {
+  it("maps an instance's widgets_values onto its subgraph's widget-typed inputs, in order", () => {
+    const { document } = importOk(readUi("workflow_templates__video_wan2_2_14B_s2v.json"));
+    const instance = [document.graph, ...(document.subgraphs ?? []).map((s) => s.graph)].flatMap((g) => g.nodes).find((n) => n.id === "85");
+    expect(instance?.widgets).toEqual({ seed: 250, steps: 10, cfg: 6, sampler_name: "uni_pc", scheduler: "simple", length: 77 });
+  });
+});

@@ -19,7 +19,7 @@ import {
 } from "@/lib/graph/model";
 import { getNodeDefinition } from "@/lib/graph/node-def";
 import { isRecord, toPointer, type FormatError, type ImportResult, type ImportWarning } from "./types";
-import { isControlValue, nameWidgetValues, WIDGET_PROPERTY } from "./widget-values";
+import { isControlValue, listSubgraphWidgetNames, nameWidgetValues, WIDGET_PROPERTY } from "./widget-values";
 
 /**
  * Import of ComfyUI UI workflows ("workflow" JSON, LiteGraph serialisation):
@@ -102,6 +102,8 @@ interface Context {
   catalogue?: NodeCatalogue;
   warnings: ImportWarning[];
   subgraphIds: Set<string>;
+  /** Subgraph id → the widget names its instances hold positionally. */
+  subgraphWidgets: Map<string, string[]>;
   nodeCount: number;
 }
 
@@ -154,9 +156,8 @@ function convertNode(raw: unknown, at: (string | number)[], ctx: Context, where:
       if (values.length > 0) node.widgets = { text: values[0] as JsonValue };
       if (values.length > 1) extra.widgetValuesTail = values.slice(1);
     } else if (ctx.subgraphIds.has(type)) {
-      // A subgraph instance's widgets mirror its widget-bearing inputs, in order.
-      const inputs = Array.isArray(raw.inputs) ? raw.inputs : [];
-      const names = inputs.filter((i) => isRecord(i) && isRecord(i.widget) && typeof i.name === "string").map((i) => (i as { name: string }).name);
+      // A subgraph instance's widgets are its subgraph's widget-typed inputs, in order.
+      const names = ctx.subgraphWidgets.get(type) ?? [];
       values.forEach((v, i) => {
         const name = names[i];
         if (name !== undefined) node.widgets[name] = v as JsonValue;
@@ -391,6 +392,9 @@ function importUnsafe(json: unknown, options: ImportUiOptions): ImportResult {
     catalogue: options.catalogue,
     warnings: [],
     subgraphIds: new Set(rawSubgraphs.filter(isRecord).map((s) => String(s.id))),
+    subgraphWidgets: new Map(
+      rawSubgraphs.filter(isRecord).map((s) => [String(s.id), listSubgraphWidgetNames((Array.isArray(s.inputs) ? s.inputs : []).filter(isRecord) as { name: unknown; type: unknown }[])]),
+    ),
     nodeCount: 0,
   };
   const parts = convertGraph(json, [], ctx, "");

@@ -138,3 +138,14 @@ export function positionWidgetValues(
   }
   return [...values, ...tail];
 }
+
+const WIDGET_PORT_TYPES: ReadonlySet<string> = new Set(["INT", "FLOAT", "STRING", "BOOLEAN", "COMBO"]);
+
+/**
+ * The widget names of a subgraph instance, in the order its `widgets_values`
+ * holds them: the subgraph's inputs of widget types, in input order (the
+ * frontend promotes those to widgets on the instance).
+ */
+export function listSubgraphWidgetNames(ports: readonly { name: unknown; type: unknown }[]): string[] {
+  return ports.filter((p) => typeof p.name === "string" && typeof p.type === "string" && WIDGET_PORT_TYPES.has(p.type)).map((p) => p.name as string);
+}
