@@ -82,6 +82,19 @@ describe("compileToPrompt", () => {
     expect(prompt["9"]).toBeUndefined();
   });
 
+  it("carries a PrimitiveNode's value into a subgraph's widget input", () => {
+    const sub: Subgraph = {
+      id: "sized",
+      name: "Sized",
+      inputs: [{ name: "w", type: "INT" }],
+      outputs: [{ name: "out", type: "IMAGE" }],
+      graph: buildGraph([image(7)], [buildEdge("-10", 0, 7, "width"), buildEdge(7, 0, "-20", "out")]),
+      layout: { nodes: {}, groups: [], viewport: { x: 0, y: 0, zoom: 1 } },
+    };
+    const doc = buildDocument(buildGraph([buildNode(9, "PrimitiveNode", { widgets: { value: 640 } }), buildNode(5, "sized"), save(3)], [buildEdge(9, 0, 5, "w"), buildEdge(5, 0, 3, "images")]), { subgraphs: [sub] });
+    expect(compileToPrompt(doc, catalogue).prompt["5:7"]?.inputs.width).toBe(640);
+  });
+
   it("wraps array widget values so ComfyUI does not read them as links", () => {
     const doc = buildDocument(buildGraph([buildNode(1, "Custom", { widgets: { list: ["a", 0] } })]));
     expect(compileToPrompt(doc, catalogue).prompt["1"]?.inputs).toEqual({ list: { __value__: ["a", 0] } });

@@ -288,6 +288,10 @@ export function compileToPrompt(source: WorkflowDocument, catalogue: NodeCatalog
         state = { at: "output", scope: child, nodeId: inner.source, slot: inner.sourceSlot, type: type() };
         continue;
       }
+      if (node.type === "PrimitiveNode" && Object.hasOwn(node.widgets, "value")) {
+        // The same value applyToGraph writes into directly linked widgets; returning it here also carries it through reroutes and into subgraphs.
+        return { kind: "value", value: node.widgets.value as JsonValue };
+      }
       if (VIRTUAL.has(node.type)) {
         const inputs = inputSlots(node, catalogue, subgraphs, scope);
         const through: Slot | undefined = node.type === "Reroute" ? (inputs[slot] ?? inputs[0]) : inputs[slot];
