@@ -126,7 +126,9 @@ export async function loadDocument(path: string, catalogue: NodeCatalogue): Prom
     const { line, column, offset, path: pointer } = result.error;
     const where = line !== undefined ? `:${line}:${column}` : "";
     const extra = offset !== undefined ? ` (byte offset ${offset})` : pointer ? ` (at ${pointer})` : "";
-    throw new Unreadable(`${path}${where}: ${result.error.message}${extra}`);
+    // The position is in the file:line:column prefix, so the message's own "at line …, column …" is dropped.
+    const message = line !== undefined ? result.error.message.replace(/ at line \d+, column \d+\./, ".") : result.error.message;
+    throw new Unreadable(`${path}${where}: ${message}${extra}`);
   }
   return { document: result.document, warnings: result.warnings, format: result.format ?? "unknown" };
 }
