@@ -72,18 +72,14 @@ function exportGraph(
     (incoming.get(edge.target) ?? incoming.set(edge.target, []).get(edge.target)!).push(edge);
     (outgoing.get(edge.source) ?? outgoing.set(edge.source, []).get(edge.source)!).push(edge);
   }
-  // Input slot index per (node, input name), needed to write each link's target_slot.
-  const slotIndex = new Map<string, Map<string, number>>();
+  // Input slots per node, searched by name to write each link's target_slot (a handful per node: an array beats a Map each).
+  const slotsOf = new Map<string, Slot[]>();
   const nodes: UiWorkflow[] = graph.nodes.map((node, index) => {
     const ui = isRecord(node.extra?.ui) ? node.extra.ui : {};
     const def = getNodeDefinition(catalogue, node.type);
     const nodeLayout = layout.nodes[node.id];
     const inputs = buildInputs(node, ui, def ? { catalogue, type: node.type } : undefined, incoming.get(node.id) ?? [], linkIds, subgraphsById);
-    const names = new Map<string, number>();
-    inputs.forEach((slot, i) => {
-      if (typeof slot.name === "string" && !names.has(slot.name)) names.set(slot.name, i);
-    });
-    slotIndex.set(node.id, names);
+    slotsOf.set(node.id, inputs);
     const out: UiWorkflow = { id: outNodeId(node.id, stringIds), type: node.extra?.ui && isRecord(node.extra.ui) && node.extra.ui.missingType ? undefined : node.type };
     if (out.type === undefined) delete out.type;
     // pos, size, flags, order, mode and properties are required by the frontend's workflow schema, so every node gets them.
@@ -102,9 +98,9 @@ function exportGraph(
     const outputs = buildOutputs(node, ui, catalogue, outgoing.get(node.id) ?? [], linkIds, subgraphsById);
     if (outputs.length > 0 || Array.isArray(ui.outputs)) out.outputs = outputs;
     if (node.title !== undefined) out.title = node.title;
-    for (const [key, value] of Object.entries(ui)) {
-      if (MARKERS.has(key) || key in out || key === "inputs" || key === "outputs" || key === "flags") continue;
-      out[key] = value;
+    for (const key in ui) {
+      if (!Object.hasOwn(ui, key) || MARKERS.has(key) || key in out || key === "inputs" || key === "outputs" || key === "flags") continue;
+      out[key] = ui[key];
     }
     const stored = unpositionedWidgets(node, catalogue, subgraphsById);
     if (stored) out.properties = { ...(isRecord(out.properties) ? out.properties : {}), [WIDGET_PROPERTY]: stored };
@@ -132,7 +128,7 @@ function exportGraph(
     const targetSlot =
       edge.target === "-20" && boundary
         ? boundary.outputs.findIndex((p) => p.name === edge.targetInput)
-        : slotIndex.get(edge.target)?.get(edge.targetInput);
+        : slotsOf.get(edge.target)?.findIndex((slot) => slot.name === edge.targetInput);
     if (targetSlot === undefined || targetSlot < 0) return [];
     const origin = outNodeId(edge.source, stringIds);
     const target = outNodeId(edge.target, stringIds);
@@ -169,26 +165,26 @@ function buildInputs(
   subgraphsById: Map<string, Subgraph>,
 ): Slot[] {
   // A node has a handful of incoming edges: a linear scan beats building a Map per node on 100,000-node exports.
-  const linkOf = { get: (name: string): number | undefined => {
+  const linkOf = (name: string): number | undefined => {
     for (const edge of incoming) if (edge.targetInput === name) return linkIds.get(edge.id);
     return undefined;
-  } };
+  };
   const slots: Slot[] = [];
   if (Array.isArray(ui.inputs)) {
     for (const raw of ui.inputs) {
       if (!isRecord(raw)) continue;
       const slot = { ...raw };
-      if (typeof slot.name === "string") slot.link = linkOf.get(slot.name) ?? null;
+      if (typeof slot.name === "string") slot.link = linkOf(slot.name) ?? null;
       slots.push(slot);
     }
   } else if (known) {
     const def = getNodeDefinition(known.catalogue, known.type)!;
     for (const input of listInputs(def)) {
-      if (input.kind === "link" || input.options.forceInput === true) slots.push({ name: input.name, type: input.type, link: linkOf.get(input.name) ?? null });
+      if (input.kind === "link" || input.options.forceInput === true) slots.push({ name: input.name, type: input.type, link: linkOf(input.name) ?? null });
     }
   } else {
     const sub = subgraphsById.get(node.type);
-    for (const port of sub?.inputs ?? []) slots.push({ name: port.name, type: port.type, link: linkOf.get(port.name) ?? null });
+    for (const port of sub?.inputs ?? []) slots.push({ name: port.name, type: port.type, link: linkOf(port.name) ?? null });
   }
   for (const edge of incoming) {
     if (slots.some((s) => s.name === edge.targetInput)) continue;
