@@ -1,6 +1,6 @@
 import type { NodeCatalogue } from "@/lib/graph/catalogue";
 import type { Graph, GraphEdge, GraphNode, JsonValue, Subgraph, WorkflowDocument } from "@/lib/graph/model";
-import { getInput, getNodeDefinition, listInputs, listOutputs } from "@/lib/graph/node-def";
+import { getInput, getNodeDefinition, isVirtualNodeType, listInputs, listOutputs } from "@/lib/graph/node-def";
 import type { ApiNode, ApiPrompt } from "@/lib/formats/api";
 import { expandLegacyGroupNodes } from "./group-nodes";
 
@@ -49,7 +49,6 @@ export interface CompileResult {
   issues: CompileIssue[];
 }
 
-const VIRTUAL = new Set(["Reroute", "PrimitiveNode", "Note", "MarkdownNote"]);
 
 /** One graph being compiled: the root, or one subgraph instance's copy of its definition. */
 interface Scope {
@@ -292,7 +291,7 @@ export function compileToPrompt(source: WorkflowDocument, catalogue: NodeCatalog
         // The same value applyToGraph writes into directly linked widgets; returning it here also carries it through reroutes and into subgraphs.
         return { kind: "value", value: node.widgets.value as JsonValue };
       }
-      if (VIRTUAL.has(node.type)) {
+      if (isVirtualNodeType(node.type)) {
         const inputs = inputSlots(node, catalogue, subgraphs, scope);
         const through: Slot | undefined = node.type === "Reroute" ? (inputs[slot] ?? inputs[0]) : inputs[slot];
         if (!through) return { kind: "none" };
@@ -320,7 +319,7 @@ export function compileToPrompt(source: WorkflowDocument, catalogue: NodeCatalog
       }
       for (const edge of primitives.get(node.id)!) {
         const target = scope.nodes.get(edge.target);
-        if (!target || VIRTUAL.has(target.type) || subgraphs.has(target.type)) continue;
+        if (!target || isVirtualNodeType(target.type) || subgraphs.has(target.type)) continue;
         const id = execId(scope, target.id);
         let map = overrides.get(id);
         if (!map) overrides.set(id, (map = new Map()));
@@ -333,7 +332,7 @@ export function compileToPrompt(source: WorkflowDocument, catalogue: NodeCatalog
   for (const scope of scopes) {
     if (scope.disabled) continue;
     for (const node of scope.graph.nodes) {
-      if (node.mode !== "active" || VIRTUAL.has(node.type) || subgraphs.has(node.type)) continue;
+      if (node.mode !== "active" || isVirtualNodeType(node.type) || subgraphs.has(node.type)) continue;
       const id = execId(scope, node.id);
       if (unexpandedIds.has(node.id) && scope.prefix.length === 0) {
         issues.push({ code: "legacy-group-node", severity: "error", nodeId: id, message: `Node ${id} is a legacy group node ("${node.type}") whose definition is missing from extra.groupNodes; it was left out of the prompt.` });
@@ -356,7 +355,7 @@ export function compileToPrompt(source: WorkflowDocument, catalogue: NodeCatalog
         const input = edge.targetInput;
         // Fast path for the common link from an ordinary node of the same graph.
         const source = edge.source === "-10" ? undefined : scope.nodes.get(edge.source);
-        if (source && source.mode !== "bypassed" && !VIRTUAL.has(source.type) && !subgraphs.has(source.type)) {
+        if (source && source.mode !== "bypassed" && !isVirtualNodeType(source.type) && !subgraphs.has(source.type)) {
           inputs[input] = [execId(scope, source.id), edge.sourceSlot];
           continue;
         }

@@ -17,7 +17,7 @@ import {
   type SubgraphPort,
   type WorkflowDocument,
 } from "@/lib/graph/model";
-import { getNodeDefinition } from "@/lib/graph/node-def";
+import { getNodeDefinition, isVirtualNodeType } from "@/lib/graph/node-def";
 import { isRecord, toPointer, type FormatError, type ImportResult, type ImportWarning } from "./types";
 import { isControlValue, listSubgraphWidgetNames, nameWidgetValues, WIDGET_PROPERTY } from "./widget-values";
 
@@ -174,7 +174,7 @@ function convertNode(raw: unknown, at: (string | number)[], ctx: Context, where:
     extra.rawWidgetValues = values;
   }
   applyWidgetProperty(node, ui);
-  if (type && ctx.catalogue && !def && !isFrontendOnlyType(type) && !ctx.subgraphIds.has(type)) {
+  if (type && ctx.catalogue && !def && !isVirtualNodeType(type) && !ctx.subgraphIds.has(type)) {
     ctx.warnings.push({
       code: "unknown-node-type",
       nodeId: id,
@@ -223,26 +223,20 @@ function applyWidgetProperty(node: GraphNode, ui: Record<string, unknown>): void
   if (isRecord(extra)) Object.assign(node.widgets, extra as Record<string, JsonValue>);
 }
 
-/** Frontend-only node types that never appear in /object_info. */
-function isFrontendOnlyType(type: string): boolean {
-  return type === "Reroute" || type === "PrimitiveNode" || type === "Note" || type === "MarkdownNote";
-}
-
-function convertGroups(raw: unknown, at: (string | number)[]): Group[] {
+function convertGroups(raw: unknown): Group[] {
   if (!Array.isArray(raw)) return [];
   return raw.flatMap((g, index): Group[] => {
     if (!isRecord(g)) return [];
     const bounding = Array.isArray(g.bounding) ? g.bounding : [];
     const [x, y, width, height] = [0, 1, 2, 3].map((i) => (typeof bounding[i] === "number" ? (bounding[i] as number) : 0)) as [number, number, number, number];
     const { id, title, bounding: _b, color, font_size, ...rest } = g;
-    const group: Group = { id: id !== undefined ? String(id) : `group-${index + 1}`, title: typeof title === "string" ? title : "", x, y, width, height };
+    const group: Group = { id: id !== undefined && String(id) !== "" ? String(id) : `group-${index + 1}`, title: typeof title === "string" ? title : "", x, y, width, height };
     if (typeof color === "string") group.color = color;
     if (typeof font_size === "number") group.fontSize = font_size;
     const extra: Record<string, unknown> = { ...rest };
     if (id === undefined) extra.noId = true;
     else if (typeof id === "number") extra.numericId = true;
     if (Object.keys(extra).length > 0) group.extra = extra;
-    void at;
     return [group];
   });
 }
@@ -264,7 +258,7 @@ function convertGraph(
     throw new ImportFailure({ message: `The workflow has more than ${MAX_UI_NODES} nodes; refusing to import it.`, path: toPointer([...at, "nodes"]) });
   }
   const nodes: GraphNode[] = [];
-  const layout: Layout = { nodes: {}, groups: convertGroups(raw.groups, [...at, "groups"]), viewport: { x: 0, y: 0, zoom: 1 } };
+  const layout: Layout = { nodes: {}, groups: convertGroups(raw.groups), viewport: { x: 0, y: 0, zoom: 1 } };
   const rawById = new Map<string, Record<string, unknown>>();
   rawNodes.forEach((rawNode, index) => {
     const { node, layout: nodeLayout } = convertNode(rawNode, [...at, "nodes", index], ctx, where);
