@@ -144,6 +144,12 @@ describe("importUiWorkflow", () => {
     expect(warnings.map((w) => w.code)).toContain("duplicate-node-id");
   });
 
+  it("accepts numeric-string slot indices in links, as the frontend does", () => {
+    const json = readUi("ComfyUI_frontend__primitive__primitive_node.json") as { links: unknown[][] };
+    json.links = json.links.map((l) => [l[0], l[1], String(l[2]), l[3], String(l[4]), l[5]]);
+    expect(importOk(json).document.graph.edges).toEqual([{ id: "1", source: "1", sourceSlot: 0, target: "2", targetInput: "steps", type: "INT" }]);
+  });
+
   it("rejects something that is not a UI workflow with a path", () => {
     expect(importUiWorkflow({ nodes: "x" })).toEqual({ ok: false, error: { message: "A UI workflow must be an object with a `nodes` array.", path: "" } });
     expect(importUiWorkflow({ nodes: [{ type: "A" }], links: [] })).toMatchObject({ ok: false, error: { path: "/nodes/0/id" } });

@@ -75,16 +75,25 @@ function readPair(value: unknown): [number, number] | undefined {
   return undefined;
 }
 
+/** Slot indices are numbers, but the frontend's schema also takes numeric strings (parseInt), so we do too. */
+function slotNumber(value: unknown): unknown {
+  return typeof value === "string" && /^\d+$/.test(value) ? Number(value) : value;
+}
+
 function readLink(raw: unknown, at: (string | number)[]): RawLink {
   if (Array.isArray(raw)) {
-    const [id, originId, originSlot, targetId, targetSlot, type, ...more] = raw as unknown[];
+    const [id, originId, rawOriginSlot, targetId, rawTargetSlot, type, ...more] = raw as unknown[];
+    const originSlot = slotNumber(rawOriginSlot);
+    const targetSlot = slotNumber(rawTargetSlot);
     if ((typeof id !== "number" && typeof id !== "string") || (typeof originId !== "number" && typeof originId !== "string") || (typeof targetId !== "number" && typeof targetId !== "string") || typeof originSlot !== "number" || typeof targetSlot !== "number") {
       throw new ImportFailure({ message: `Link ${JSON.stringify(raw).slice(0, 80)} is not [id, origin, originSlot, target, targetSlot, type].`, path: toPointer(at) });
     }
     return { id, origin_id: originId, origin_slot: originSlot, target_id: targetId, target_slot: targetSlot, type, rest: more.length ? { more } : {}, form: "array" };
   }
   if (isRecord(raw)) {
-    const { id, origin_id, origin_slot, target_id, target_slot, type, ...rest } = raw;
+    const { id, origin_id, origin_slot: rawOriginSlot, target_id, target_slot: rawTargetSlot, type, ...rest } = raw;
+    const origin_slot = slotNumber(rawOriginSlot);
+    const target_slot = slotNumber(rawTargetSlot);
     if ((typeof id !== "number" && typeof id !== "string") || (typeof origin_id !== "number" && typeof origin_id !== "string") || (typeof target_id !== "number" && typeof target_id !== "string") || typeof origin_slot !== "number" || typeof target_slot !== "number") {
       throw new ImportFailure({ message: `Link ${JSON.stringify(raw).slice(0, 80)} lacks id, origin_id, origin_slot, target_id or target_slot.`, path: toPointer(at) });
     }
