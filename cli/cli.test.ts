@@ -1,5 +1,6 @@
 import { execFile } from "node:child_process";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { createServer as createHttpServer } from "node:http";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -96,6 +97,24 @@ describe("atelier CLI", { timeout: 60_000 }, () => {
     expect(api.code).toBe(0);
     expect(Object.keys(JSON.parse(api.stdout)).some((id) => id.includes(":"))).toBe(true);
     expect(await atelier("convert", source, "--to", "png")).toMatchObject({ code: 2, stderr: expect.stringContaining("--to ui, --to api or --to atelier") });
+  });
+
+  it("takes the catalogue from --server <url>/object_info", async () => {
+    const catalogue = readFileSync(objectInfo);
+    const server = createHttpServer((req, res) => {
+      if (req.url === "/object_info") res.writeHead(200, { "content-type": "application/json" }).end(catalogue);
+      else res.writeHead(404).end();
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const { port } = server.address() as { port: number };
+    try {
+      const result = await atelier("validate", ui("ComfyUI_examples__lora_lora.json"), "--server", `http://127.0.0.1:${port}/`, "--json");
+      // The captured server has no model files, so both model dropdowns are errors, exactly as with --catalog.
+      expect(result.code).toBe(1);
+      expect(JSON.parse(result.stdout)).toMatchObject({ errors: 2 });
+    } finally {
+      server.close();
+    }
   });
 
   it("names the URL when --server does not answer", async () => {
