@@ -147,6 +147,18 @@ describe("compileToPrompt", () => {
     });
   });
 
+  it("resolves a corpus Reroute node to the output behind it, and both reroute encodings compile alike", () => {
+    const compileFile = (name: string) => {
+      const imported = importUiWorkflow(JSON.parse(readFileSync(join(shared, "corpus/ui", name), "utf8")), { catalogue });
+      if (!imported.ok) throw new Error(imported.error.message);
+      return compileToPrompt(imported.document, catalogue);
+    };
+    expect(compileFile("ComfyUI_frontend__links__single_connected_reroute_node.json").prompt["12"]?.inputs.vae).toEqual(["4", 2]);
+    expect(compileFile("ComfyUI_frontend__migration__fixtures__reroute__legacy__floating.json")).toEqual(
+      compileFile("ComfyUI_frontend__migration__fixtures__reroute__native__floating.json"),
+    );
+  });
+
   it("keeps only the requested outputs and their ancestors", () => {
     const doc = buildDocument(buildGraph([image(1), invert(2), save(3), save(4)], [buildEdge(1, 0, 2, "image"), buildEdge(2, 0, 3, "images"), buildEdge(1, 0, 4, "images")]));
     expect(Object.keys(compileToPrompt(doc, catalogue, { outputs: ["4"] }).prompt)).toEqual(["1", "4"]);
