@@ -59,6 +59,7 @@ function formatSize(n: number): string {
 }
 
 const WS = new Set([0x20, 0x09, 0x0a, 0x0d]);
+const NUMBER = /-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?/y;
 
 /**
  * Finds the first syntax error in text that JSON.parse rejected. A small
@@ -148,7 +149,9 @@ function locateJsonError(s: string): { offset: number; message: string } {
       continue;
     }
     if (c === "-" || (c >= "0" && c <= "9")) {
-      const m = /^-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?/.exec(s.slice(i, i + 400));
+      // A sticky regex matches in place: slicing per number would copy the text around it on multi-megabyte files.
+      NUMBER.lastIndex = i;
+      const m = NUMBER.exec(s);
       if (!m) return fail(`Invalid number`);
       i += m[0].length;
       expect = afterValue();
