@@ -5,6 +5,7 @@ import { describe, expect, it } from "vitest";
 import { zNodeCatalogue } from "@/lib/graph/catalogue";
 import { hashDocument } from "@/lib/graph/hash";
 import { getNodeDefinition, listInputs, listOutputs } from "@/lib/graph/node-def";
+import { importApiPrompt } from "./api";
 import { importUiWorkflow } from "./ui";
 import { exportUiWorkflow } from "./ui-export";
 import { CONTROL_VALUES, listWidgetSlots, type WidgetSlot } from "./widget-values";
@@ -95,6 +96,43 @@ describe("UI import/export (property)", () => {
         expect(second.document.graph.edges).toEqual(first.document.graph.edges);
         expect(exported.nodes.map((n: { widgets_values: unknown }) => n.widgets_values)).toEqual(json.nodes.map((n: { widgets_values: unknown }) => n.widgets_values));
         expect(exported.links).toEqual(json.links);
+      }),
+      { numRuns: 200 },
+    );
+  });
+});
+
+const API_TYPES = ["KSampler", "EmptyImage", "ImageInvert", "SaveImage", "CLIPTextEncode", "PrimitiveInt", "SomeCustomNode"];
+const apiPrompt = fc
+  .array(
+    fc.record({
+      type: fc.constantFrom(...API_TYPES),
+      literals: fc.dictionary(fc.constantFrom("seed", "steps", "text", "width", "value", "extra_thing", "filename_prefix"), fc.oneof(scalar, fc.array(fc.integer(), { maxLength: 3 })), { maxKeys: 4 }),
+      links: fc.array(fc.tuple(fc.constantFrom("model", "image", "images", "clip", "seed", "positive"), fc.nat(), fc.nat(3)), { maxLength: 3 }),
+      title: fc.option(fc.string(), { nil: undefined }),
+    }),
+    { minLength: 1, maxLength: 10 },
+  )
+  .map((nodes) => {
+    const prompt: Record<string, unknown> = {};
+    nodes.forEach((n, i) => {
+      const inputs: Record<string, unknown> = { ...n.literals };
+      for (const [name, source, slot] of n.links) inputs[name] = [`${(source % nodes.length) + 1}`, slot];
+      prompt[`${i + 1}`] = { class_type: n.type, inputs, ...(n.title === undefined ? {} : { _meta: { title: n.title } }) };
+    });
+    return prompt;
+  });
+
+describe("API prompt → UI export (property)", () => {
+  it("an imported API prompt exported as a UI workflow imports back to the same hash", () => {
+    fc.assert(
+      fc.property(apiPrompt, (prompt) => {
+        const first = importApiPrompt(prompt);
+        if (!first.ok) throw new Error(first.error.message);
+        const exported = JSON.parse(JSON.stringify(exportUiWorkflow(first.document, catalogue)));
+        const second = importUiWorkflow(exported, { catalogue });
+        if (!second.ok) throw new Error(second.error.message);
+        expect(hashDocument(second.document)).toBe(hashDocument(first.document));
       }),
       { numRuns: 200 },
     );
