@@ -67,3 +67,18 @@ test("shows a workflow's history, diffs an old version with the head and restore
   await expect(rows).toHaveCount(3);
   await expect(rows.first()).toContainText(`Restored version ${wf.head.id}`);
 });
+
+test("upgrades a workflow made from template 1.0.0 to 2.0.0, keeping values through a rename", async ({ page }) => {
+  type Used = { workflow: { id: string } };
+  const used = await trpc<Used>(page, "template.use", { templateId: "lora-stack", version: "1.0.0", values: { strength_1: 0.35, seed: 77 } });
+  await page.goto(`/workflows/${used.workflow.id}/history`);
+  const panel = page.getByTestId("template-upgrade");
+  await expect(panel).toContainText("Made from lora-stack v1.0.0");
+  await panel.getByLabel("Template version").selectOption("2.0.0");
+  await expect(panel).toContainText("strength_1 → lora_1_strength = 0.35");
+  await expect(panel).toContainText("seed = 77");
+  await panel.getByRole("button", { name: "Upgrade to 2.0.0" }).click();
+  await expect(page.getByTestId("history-row").first()).toContainText("Upgraded template lora-stack 1.0.0 → 2.0.0");
+  await expect(panel).toContainText("Made from lora-stack v2.0.0");
+  await expect(page.getByTestId("history-row")).toHaveCount(2);
+});

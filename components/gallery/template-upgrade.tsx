@@ -36,6 +36,7 @@ export function TemplateUpgrade({ workflowId, headVersionId, author, onUpgraded 
       onSuccess: async (r) => {
         await queryClient.invalidateQueries({ queryKey: trpc.workflow.get.queryKey({ id: workflowId }) });
         await queryClient.invalidateQueries({ queryKey: trpc.version.history.queryKey() });
+        setTarget(null);
         onUpgraded?.({ versionId: r.version.id, from: r.from, to: r.to });
       },
     }),
@@ -48,6 +49,12 @@ export function TemplateUpgrade({ workflowId, headVersionId, author, onUpgraded 
         Made from <strong>{current.id}</strong> <span className={styles.version}>v{current.version}</span>
       </div>
       <ErrorText error={template.error ?? plan.error ?? upgrade.error} />
+      {upgrade.data ? (
+        <p role="status" className={styles.small}>
+          Upgraded {upgrade.data.from} → {upgrade.data.to}
+          {upgrade.data.created ? ` as version v${upgrade.data.version.id}.` : ": the graph with your values was already identical, so no new version was needed."}
+        </p>
+      ) : null}
       {newer.length === 0 ? (
         <p className={styles.small}>No other version to move to.</p>
       ) : (

@@ -100,6 +100,15 @@ describe("template service", () => {
     expect(after.head.message).toBe("Upgraded template txt2img-sd15 1.0.0 → 2.0.0");
   });
 
+  it("moves only the template pointer when the upgraded graph equals what the person has", () => {
+    const { service, workflows } = setup();
+    const { workflow } = service.use({ templateId: "txt2img-sd15", version: "1.1.0", values: { prompt: "same" } });
+    const result = service.upgrade({ workflowId: workflow.id, toVersion: "2.0.0", baseVersionId: workflow.head.id });
+    expect(result).toMatchObject({ created: false, from: "1.1.0", to: "2.0.0", carried: [{ parameter: "positive_prompt", from: "prompt", value: "same" }], notCarried: [] });
+    expect(workflows.history({ id: workflow.id }).total).toBe(1);
+    expect(workflows.getOrThrow(workflow.id).template).toEqual({ id: "txt2img-sd15", version: "2.0.0" });
+  });
+
   it("lists a set value whose parameter was removed in the new major version", () => {
     const { service } = setup();
     const { workflow } = service.use({ templateId: "inpaint", version: "1.0.0", values: { grow_mask_by: 12 } });

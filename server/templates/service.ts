@@ -263,7 +263,8 @@ export function createTemplateService(deps: { db: Db; templates: TemplateReposit
           author: input.author,
         });
         workflows.setTemplate(input.workflowId, { id: templateId, version: plan.to });
-        return { version: saved.version, from: plan.from, to: plan.to, carried: plan.carried, notCarried: plan.notCarried };
+        // created is false when the new version's graph with the person's values equals what they have: only the template pointer moves.
+        return { version: saved.version, created: saved.created, from: plan.from, to: plan.to, carried: plan.carried, notCarried: plan.notCarried };
       })();
     },
 
