@@ -5,7 +5,7 @@ import { describe, expect, it } from "vitest";
 import { zNodeCatalogue, type NodeCatalogue } from "@/lib/graph/catalogue";
 import { asNodeId, type GraphNode, type Subgraph } from "@/lib/graph/model";
 import { importUiWorkflow } from "@/lib/formats/ui";
-import type { ApiPrompt } from "@/lib/formats/api";
+import { importApiPrompt, type ApiPrompt } from "@/lib/formats/api";
 import { readPngText } from "@/lib/formats/png";
 import { readWebpText } from "@/lib/formats/webp";
 import { buildDocument, buildEdge, buildGraph, buildNode } from "@/lib/testing";
@@ -218,6 +218,21 @@ function dedupe<T extends { target: string; targetInput: string }>(edges: T[]): 
     return true;
   });
 }
+
+describe("compile of imported API prompts", () => {
+  it("gives back every corpus API prompt's nodes and inputs unchanged", () => {
+    const dir = join(shared, "corpus/api");
+    const files = readdirSync(dir);
+    expect(files.length).toBe(32);
+    const strip = (p: ApiPrompt) => Object.fromEntries(Object.entries(p).map(([id, n]) => [id, { class_type: n.class_type, inputs: n.inputs }]));
+    for (const file of files) {
+      const original = JSON.parse(readFileSync(join(dir, file), "utf8")) as ApiPrompt;
+      const imported = importApiPrompt(original);
+      if (!imported.ok) throw new Error(`${file}: ${imported.error.message}`);
+      expect({ file, prompt: strip(compileToPrompt(imported.document, catalogue).prompt) }).toEqual({ file, prompt: strip(original) });
+    }
+  });
+});
 
 /**
  * Golden test against prompts ComfyUI's frontend really produced: every
