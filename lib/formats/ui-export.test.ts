@@ -3,7 +3,10 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
 import { zNodeCatalogue } from "@/lib/graph/catalogue";
+import { hashDocument } from "@/lib/graph/hash";
+import { createStarterDocument } from "@/lib/graph/starter";
 import { buildDocument, buildEdge, buildGraph, buildNode } from "@/lib/testing";
+import { importUiWorkflow } from "./ui";
 import { importWorkflow } from "./detect";
 import { exportUiWorkflow } from "./ui-export";
 
@@ -61,6 +64,17 @@ describe("exportUiWorkflow", () => {
       }
     }
     expect(checked).toBe(114);
+  });
+
+  it("exports the editor's starter document loadably and imports it back to the same hash", () => {
+    const doc = createStarterDocument("Starter");
+    const exported = JSON.parse(JSON.stringify(exportUiWorkflow(doc, catalogue)));
+    expect(zFrontendWorkflow.safeParse(exported).success).toBe(true);
+    const again = importUiWorkflow(exported, { catalogue });
+    if (!again.ok) throw new Error(again.error.message);
+    expect(hashDocument(again.document)).toBe(hashDocument(doc));
+    const sampler = (exported.nodes as { type: string; widgets_values: unknown[] }[]).find((n) => n.type === "KSampler");
+    expect(sampler?.widgets_values[1]).toBe(doc.graph.nodes.find((n) => n.type === "KSampler")?.controls?.seed ?? "fixed");
   });
 
   it("builds slots, links and widget-converted inputs for nodes made outside ComfyUI", () => {
