@@ -82,3 +82,26 @@ test("upgrades a workflow made from template 1.0.0 to 2.0.0, keeping values thro
   await expect(panel).toContainText("Made from lora-stack v2.0.0");
   await expect(page.getByTestId("history-row")).toHaveCount(2);
 });
+
+test("publishes a workflow as a template, then refuses a too-small bump with the reason", async ({ page }) => {
+  type Wf = { id: string };
+  const wf = await trpc<Wf>(page, "workflow.create", { name: "Publish e2e" });
+  await page.goto(`/workflows/${wf.id}/history`);
+  await page.getByText("Publish as a template…").click();
+  const form = page.getByTestId("publish-form");
+  await form.getByLabel("Expose #3 KSampler steps").check();
+  await form.getByLabel("Expose #6 Positive prompt text").check();
+  await form.getByLabel("Parameter name for #6 Positive prompt text").fill("prompt");
+  await form.getByLabel("Changelog").fill("First version: steps and prompt.");
+  await form.getByRole("button", { name: "Publish" }).click();
+  await expect(form.getByRole("status")).toHaveText("Published publish-e2e@1.0.0.");
+
+  await form.getByLabel("Expose #6 Positive prompt text").uncheck();
+  await form.getByLabel("Version").fill("1.1.0");
+  await form.getByLabel("Changelog").fill("Prompt no longer exposed.");
+  await form.getByRole("button", { name: "Publish" }).click();
+  await expect(form.getByRole("alert")).toContainText('parameter "prompt" was removed; callers that set it break, which requires a major bump: publish 2.0.0.');
+
+  await page.goto("/templates");
+  await expect(page.getByTestId("template-card").filter({ hasText: "Publish e2e" })).toContainText("v1.0.0");
+});
