@@ -1,3 +1,5 @@
+import { sha256 } from "@noble/hashes/sha2.js";
+import { bytesToHex, utf8ToBytes } from "@noble/hashes/utils.js";
 import type { NodeCatalogue } from "@/lib/graph/catalogue";
 import type { Graph, GraphEdge, GraphNode, JsonValue, Layout, Subgraph, WorkflowDocument } from "@/lib/graph/model";
 import { getNodeDefinition, listInputs, listOutputs } from "@/lib/graph/node-def";
@@ -274,16 +276,47 @@ function buildWidgetValues(node: GraphNode, ui: Record<string, unknown>, catalog
   return Object.keys(node.widgets).length > 0 ? Object.values(node.widgets) : undefined;
 }
 
+/**
+ * A UUID-shaped id derived from a name: subgraph ports made outside ComfyUI
+ * need one (the frontend's schema asks for a UUID) and lib/ takes no
+ * randomness, so the same port always gets the same id.
+ */
+function derivedUuid(seed: string): string {
+  const hex = bytesToHex(sha256(utf8ToBytes(seed)));
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-${"89ab"[parseInt(hex[16]!, 16) % 4]}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
+}
+
 function exportSubgraph(sub: Subgraph, catalogue: NodeCatalogue, subgraphsById: Map<string, Subgraph>): UiWorkflow {
   const g = exportGraph(sub.graph, sub.layout, catalogue, subgraphsById, { objectLinks: true, boundary: sub });
   const linkIds = assignLinkIds(sub.graph.edges);
-  const port = (p: Subgraph["inputs"][number], linkIdsOf: number[]) => ({ ...(p.extra ?? {}), name: p.name, type: p.type, linkIds: linkIdsOf });
-  const inputs = sub.inputs.map((p, i) => port(p, sub.graph.edges.filter((e) => e.source === "-10" && e.sourceSlot === i).map((e) => linkIds.get(e.id)!)));
-  const outputs = sub.outputs.map((p) => port(p, sub.graph.edges.filter((e) => e.target === "-20" && e.targetInput === p.name).map((e) => linkIds.get(e.id)!)));
-  const extra = sub.extra ?? {};
+  const port = (p: Subgraph["inputs"][number], kind: string, index: number, linkIdsOf: number[]) => {
+    const extra = p.extra ?? {};
+    return { id: typeof extra.id === "string" ? extra.id : derivedUuid(`${sub.id}|${kind}|${index}|${p.name}`), ...extra, name: p.name, type: p.type, linkIds: linkIdsOf };
+  };
+  const inputs = sub.inputs.map((p, i) => port(p, "input", i, sub.graph.edges.filter((e) => e.source === "-10" && e.sourceSlot === i).map((e) => linkIds.get(e.id)!)));
+  const outputs = sub.outputs.map((p, i) => port(p, "output", i, sub.graph.edges.filter((e) => e.target === "-20" && e.targetInput === p.name).map((e) => linkIds.get(e.id)!)));
+  // Fields the frontend's subgraph schema requires, for subgraphs made outside ComfyUI; a definition read from a file keeps its own.
+  let [left, right, top] = [Infinity, -Infinity, Infinity];
+  for (const p of Object.values(sub.layout.nodes)) {
+    left = Math.min(left, p.x);
+    right = Math.max(right, p.x + (p.width ?? 300));
+    top = Math.min(top, p.y);
+  }
+  if (left === Infinity) [left, right, top] = [0, 400, 0];
+  const defaults = {
+    version: 1,
+    state: { lastGroupId: 0, lastNodeId: g.maxNodeId, lastLinkId: g.maxLinkId, lastRerouteId: 0 },
+    revision: 0,
+    config: {},
+    inputNode: { id: -10, bounding: [left - 200, top, 120, 60] },
+    outputNode: { id: -20, bounding: [right + 80, top, 120, 60] },
+    widgets: [],
+    extra: {},
+  };
   return {
     id: sub.id,
-    ...extra,
+    ...defaults,
+    ...(sub.extra ?? {}),
     name: sub.name,
     inputs,
     outputs,
