@@ -198,6 +198,20 @@ export const COMMANDS: readonly Command[] = [
       const s = store.getState();
       s.setPanel(s.panel === "json" ? null : "json");
     } },
+  {
+    id: "view.compareSaved",
+    label: "Compare with the saved version",
+    group: "View",
+    keys: ["Ctrl+Shift+D"],
+    perform: ({ store }) => {
+      const s = store.getState();
+      s.setCompare(s.compare ? null : { label: `saved version ${s.baseVersionId ?? ""}`.trim(), before: s.savedDoc });
+    },
+  },
+  { id: "view.history", label: "History panel", group: "View", keys: ["Ctrl+Shift+H"], perform: ({ store }) => {
+      const s = store.getState();
+      s.setPanel(s.panel === "history" ? null : "history");
+    } },
   { id: "view.shortcuts", label: "Keyboard shortcuts", group: "View", keys: ["?"], perform: ({ store }) => store.getState().setShortcutsOpen(true) },
 ];
 

@@ -6,6 +6,7 @@ import { setControl, setTitle, setWidget } from "@/lib/graph/edit";
 import type { GraphIssue } from "@/lib/graph/issues";
 import type { ControlAfterGenerate, JsonValue, NodeId } from "@/lib/graph/model";
 import { getNodeDefinition, listInputs, listOutputs, type InputInfo } from "@/lib/graph/node-def";
+import { useNodeHighlight } from "./diff-overlay";
 import { useEditor, useEditorStore } from "./store";
 import { typeColor } from "./type-colors";
 import { ComboWidget, ControlWidget, NumberWidget, TextWidget, ToggleWidget } from "./widgets";
@@ -54,6 +55,7 @@ export const FlowNode = memo(function FlowNode({ id, selected }: NodeProps<Workf
   const linked = useEditor((s) => s.linkedInputs.get(id));
   const [renaming, setRenaming] = useState<string | null>(null);
   const lowDetail = useStore(selectLowDetail);
+  const highlight = useNodeHighlight(id);
 
   const change = useCallback(
     (name: string) => (value: JsonValue) =>
@@ -70,7 +72,15 @@ export const FlowNode = memo(function FlowNode({ id, selected }: NodeProps<Workf
   const errors = issues.filter((i) => i.severity === "error");
   const nodeIssueText = issues.filter((i) => !("inputName" in i) || !i.inputName).map((i) => i.message).join("\n");
 
+  const diffLines = highlight && highlight.changes.length > 0 && (
+    <ul className="node-diff-lines" aria-label="Changes">
+      {highlight.changes.map((line) => (
+        <li key={line}>{line}</li>
+      ))}
+    </ul>
+  );
   const titleBar = (
+    <>
     <div
       className="node-title"
       title={nodeIssueText || (node.title ? node.type : undefined)}
@@ -106,10 +116,13 @@ export const FlowNode = memo(function FlowNode({ id, selected }: NodeProps<Workf
           {errors.length}
         </span>
       )}
+      {highlight && highlight.status !== "moved" && <span className={`node-diff-badge diff-${highlight.status}`}>{highlight.status}</span>}
     </div>
+    {diffLines}
+    </>
   );
 
-  const className = `node-card${lowDetail ? " low-detail" : ""} mode-${node.mode}${selected ? " selected" : ""}${errors.length > 0 ? " has-errors" : ""}${def ? "" : " unknown"}${collapsed ? " collapsed" : ""}`;
+  const className = `node-card${highlight ? ` diff-${highlight.status}` : ""}${lowDetail ? " low-detail" : ""} mode-${node.mode}${selected ? " selected" : ""}${errors.length > 0 ? " has-errors" : ""}${def ? "" : " unknown"}${collapsed ? " collapsed" : ""}`;
 
   if (node.type === "Note" || node.type === "MarkdownNote") {
     return (

@@ -40,7 +40,9 @@ export type EditorState = {
   issues: GraphIssue[];
   issuesByNode: ReadonlyMap<string, GraphIssue[]>;
   search: SearchRequest | null;
-  panel: "problems" | "json" | null;
+  panel: "problems" | "json" | "history" | null;
+  /** While comparing, the document the canvas is compared with (added green, changed marked, removed ghosted). */
+  compare: { label: string; before: WorkflowDocument } | null;
   shortcutsOpen: boolean;
   notice: { text: string; tone: "info" | "error" } | null;
 };
@@ -56,6 +58,7 @@ export type EditorActions = {
   openSearch: (request: SearchRequest | null) => void;
   setPanel: (panel: EditorState["panel"]) => void;
   setShortcutsOpen: (open: boolean) => void;
+  setCompare: (compare: EditorState["compare"]) => void;
   notify: (text: string | null, tone?: "info" | "error") => void;
   setCatalogue: (catalogue: NodeCatalogue, source: "bundled" | "server") => void;
   restoreDraft: (draft: { doc: WorkflowDocument; past: HistoryEntry[]; future: HistoryEntry[] }) => void;
@@ -123,6 +126,7 @@ export function createEditorStore(init: {
       ...derive(init.doc.graph, init.catalogue, source, init.doc.subgraphs),
       search: null,
       panel: null,
+      compare: null,
       shortcutsOpen: false,
       notice: null,
 
@@ -180,6 +184,10 @@ export function createEditorStore(init: {
 
       setPanel(panel) {
         set({ panel });
+      },
+
+      setCompare(compare) {
+        set({ compare });
       },
 
       setShortcutsOpen(open) {

@@ -15,9 +15,16 @@ import {
   type NodeChange,
   type OnConnectStartParams,
 } from "@xyflow/react";
+import Link from "next/link";
+import { useRouter } from "next/navigation";
 import { useCallback, useEffect, useMemo, useRef, useState, type DragEvent as ReactDragEvent } from "react";
 import { BUNDLED_CATALOGUE } from "@/lib/graph/bundled-catalogue";
+import { diffDocuments } from "@/lib/graph/diff";
 import { hashDocument } from "@/lib/graph/hash";
+import { getDiffHighlights } from "@/lib/versions/highlights";
+import { ConflictDialog } from "@/components/versions/conflict-dialog";
+import { HistoryPanel } from "@/components/versions/history-panel";
+import { DiffHighlightsContext, GhostNode, type GhostFlowNode } from "./diff-overlay";
 import {
   addNode,
   checkConnection,
@@ -52,11 +59,11 @@ import { exportDocument, importFromFile, ImportNotice } from "./files";
 import { JsonPanel } from "./json/json-panel";
 
 // At module scope so React Flow never sees a new nodeTypes object (it would remount every node).
-const nodeTypes = { workflow: FlowNode, "group-frame": GroupFrame };
+const nodeTypes = { workflow: FlowNode, "group-frame": GroupFrame, ghost: GhostNode };
 const GROUP_PREFIX = "group:";
 const CLIPBOARD_KEY = "atelier:clipboard";
 
-type AnyFlowNode = WorkflowFlowNode | GroupFlowNode;
+type AnyFlowNode = WorkflowFlowNode | GroupFlowNode | GhostFlowNode;
 type Measured = { width: number; height: number };
 
 function isEditableTarget(target: EventTarget | null): boolean {
@@ -163,6 +170,9 @@ function EditorShell() {
   const baseVersionId = useEditor((s) => s.baseVersionId);
   const doc = useEditor((s) => s.doc);
   const [openMenu, setOpenMenu] = useState<Command["group"] | null>(null);
+  const [conflict, setConflict] = useState(false);
+  const compare = useEditor((s) => s.compare);
+  const router = useRouter();
   const [importInfo, setImportInfo] = useState<{ warnings: { message: string }[]; missingNodeTypes: string[] } | null>(null);
   const [measured, setMeasured] = useState<ReadonlyMap<string, Measured>>(() => new Map());
   const pointer = useRef({ x: 0, y: 0, screenX: 200, screenY: 200 });
@@ -170,7 +180,25 @@ function EditorShell() {
   const connectFrom = useRef<OnConnectStartParams | null>(null);
   const fileInput = useRef<HTMLInputElement>(null);
 
-  const flowNodes = useFlowNodes(measured);
+  const liveFlowNodes = useFlowNodes(measured);
+  const highlights = useMemo(() => (compare ? getDiffHighlights(diffDocuments(compare.before, doc)) : {}), [compare, doc]);
+  const flowNodes = useMemo((): AnyFlowNode[] => {
+    if (!compare) return liveFlowNodes;
+    const ghosts = compare.before.graph.nodes
+      .filter((n) => highlights[n.id]?.status === "removed" && !doc.graph.nodes.some((m) => m.id === n.id))
+      .map(
+        (n): GhostFlowNode => ({
+          id: `ghost:${n.id}`,
+          type: "ghost",
+          position: { x: compare.before.layout.nodes[n.id]?.x ?? 0, y: compare.before.layout.nodes[n.id]?.y ?? 0 },
+          data: { title: n.title ?? n.type, type: n.type },
+          draggable: false,
+          selectable: false,
+          connectable: false,
+        }),
+      );
+    return [...liveFlowNodes, ...ghosts];
+  }, [compare, liveFlowNodes, highlights, doc.graph.nodes]);
   const flowEdges = useFlowEdges();
 
   const save = useMutation(
@@ -181,7 +209,11 @@ function EditorShell() {
         await clearDraft(workflowId);
         await queryClient.invalidateQueries({ queryKey: trpc.workflow.list.queryKey() });
       },
-      onError: (error) => store.getState().notify(errorMessage(error), "error"),
+      onError: (error) => {
+        // Someone saved in between: never overwrite, offer diff / rebase / branch instead.
+        if ((error as { data?: { appCode?: string } }).data?.appCode === "CONFLICT") setConflict(true);
+        else store.getState().notify(errorMessage(error), "error");
+      },
     }),
   );
 
@@ -559,6 +591,9 @@ function EditorShell() {
         <button type="button" className={`problems-button${problemCount > 0 ? " has-problems" : ""}`} onClick={() => store.getState().setPanel(panel === "problems" ? null : "problems")}>
           Problems {problemCount > 0 ? `(${problemCount})` : ""}
         </button>
+        <button type="button" onClick={() => store.getState().setPanel(panel === "history" ? null : "history")}>
+          History
+        </button>
         <button type="button" onClick={() => store.getState().setPanel(panel === "json" ? null : "json")}>
           JSON
         </button>
@@ -573,6 +608,40 @@ function EditorShell() {
             ×
           </button>
         </div>
+      )}
+      {compare && (
+        <div className="notice notice-compare" role="status" data-testid="compare-banner">
+          <span>
+            Comparing with {compare.label}:{" "}
+            {["added", "changed", "removed", "moved"]
+              .map((k) => [k, Object.values(highlights).filter((h) => h.status === k).length] as const)
+              .filter(([, n]) => n > 0)
+              .map(([k, n]) => `${n} ${k}`)
+              .join(", ") || "no differences"}
+          </span>
+          <button type="button" onClick={() => store.getState().setCompare(null)}>
+            Stop comparing
+          </button>
+        </div>
+      )}
+      {conflict && baseVersionId !== null && (
+        <ConflictDialog
+          workflowId={workflowId}
+          baseVersionId={baseVersionId}
+          document={doc}
+          onClose={() => setConflict(false)}
+          onRebased={({ document, headVersionId }) => {
+            const s = store.getState();
+            s.replaceDocument(document, `Rebase on version ${headVersionId}`);
+            store.setState({ baseVersionId: headVersionId });
+            setConflict(false);
+            s.notify(`Your changes now sit on version ${headVersionId}; check them and save.`);
+          }}
+          onBranched={(id) => {
+            setConflict(false);
+            void clearDraft(workflowId).then(() => router.push(`/workflows/${id}`));
+          }}
+        />
       )}
       {importInfo && <ImportNotice warnings={importInfo.warnings} missingNodeTypes={importInfo.missingNodeTypes} onDismiss={() => setImportInfo(null)} />}
       <div className="editor-body">
@@ -593,6 +662,7 @@ function EditorShell() {
           }}
           onDrop={onDrop}
         >
+          <DiffHighlightsContext.Provider value={highlights}>
           <ReactFlow<AnyFlowNode, Edge>
             nodes={flowNodes}
             edges={flowEdges}
@@ -634,8 +704,35 @@ function EditorShell() {
             <MiniMap pannable zoomable nodeColor={(n) => (n.type === "group-frame" ? "transparent" : "#666")} />
             <ConnectionHint />
           </ReactFlow>
+          </DiffHighlightsContext.Provider>
         </div>
         {panel === "problems" && <ProblemsPanel onClose={() => store.getState().setPanel(null)} />}
+        {panel === "history" && (
+          <aside className="side-panel" aria-label="History">
+            <div className="side-panel-head">
+              <h2>History</h2>
+              <Link href={`/workflows/${workflowId}/history`}>Full history, publish, upgrade</Link>
+              <button type="button" onClick={() => store.getState().setPanel(null)} aria-label="Close history">
+                ×
+              </button>
+            </div>
+            <HistoryPanel
+              workflowId={workflowId}
+              onRestore={() => {
+                // The head moved to the restored content: reload from it. Unsaved changes stay in the local
+                // draft, which will then report the conflict instead of being lost.
+                if (!selectDirty(store.getState())) void clearDraft(workflowId).then(() => window.location.reload());
+                else window.location.reload();
+              }}
+              onFork={(id) => router.push(`/workflows/${id}`)}
+              onOpenDiff={(fromId) => {
+                void queryClient.fetchQuery(trpc.version.get.queryOptions({ versionId: fromId })).then((v) =>
+                  store.getState().setCompare({ label: `version ${fromId}`, before: v.document }),
+                );
+              }}
+            />
+          </aside>
+        )}
         {panel === "json" && (
           <JsonPanel document={doc} catalogue={catalogue} onApply={(next) => {
               store.getState().replaceDocument(next, "Edit JSON");
