@@ -38,3 +38,23 @@ test("compares the canvas with the saved version: changed values and removed nod
   await page.getByRole("button", { name: "Stop comparing" }).click();
   await expect(page.getByTestId("compare-banner")).toHaveCount(0);
 });
+
+test("an unsaved draft reaches the server too, so another browser can recover it", async ({ page, browser }) => {
+  const id = await openNewWorkflow(page, "Server draft test");
+  await node(page, "7").getByLabel("text").fill("blurry, low quality, text");
+  // The autosave waits 1.5 s after the last change.
+  await expect
+    .poll(async () => {
+      const r = await page.request.get(`/api/trpc/version.getDraft?input=${encodeURIComponent(JSON.stringify({ workflowId: id }))}`);
+      return (await r.json()).result?.data?.document ? "saved" : "none";
+    })
+    .toBe("saved");
+
+  const other = await browser.newContext();
+  const page2 = await other.newPage();
+  await page2.goto(`/workflows/${id}`);
+  await page2.getByTestId("draft-banner").getByRole("button", { name: "Recover" }).click();
+  await expect(page2.locator('.react-flow__node[data-id="7"]').getByLabel("text")).toHaveValue("blurry, low quality, text");
+  await expect(page2.getByTestId("save-state")).toHaveText("Unsaved changes");
+  await other.close();
+});

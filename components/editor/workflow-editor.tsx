@@ -23,7 +23,9 @@ import { diffDocuments } from "@/lib/graph/diff";
 import { hashDocument } from "@/lib/graph/hash";
 import { getDiffHighlights } from "@/lib/versions/highlights";
 import { ConflictDialog } from "@/components/versions/conflict-dialog";
+import { DraftBanner } from "@/components/versions/draft-banner";
 import { HistoryPanel } from "@/components/versions/history-panel";
+import { useDraftAutosave } from "@/components/versions/use-draft-autosave";
 import { DiffHighlightsContext, GhostNode, type GhostFlowNode } from "./diff-overlay";
 import {
   addNode,
@@ -153,7 +155,7 @@ function useFlowEdges(): Edge[] {
   );
 }
 
-function EditorShell() {
+function EditorShell({ offerServerDraft }: { offerServerDraft: boolean }) {
   const store = useEditorStore();
   const flow = useReactFlow<AnyFlowNode, Edge>();
   const trpc = useTRPC();
@@ -171,6 +173,7 @@ function EditorShell() {
   const doc = useEditor((s) => s.doc);
   const [openMenu, setOpenMenu] = useState<Command["group"] | null>(null);
   const [conflict, setConflict] = useState(false);
+  const [serverDraftOffered, setServerDraftOffered] = useState(offerServerDraft);
   const compare = useEditor((s) => s.compare);
   const router = useRouter();
   const [importInfo, setImportInfo] = useState<{ warnings: { message: string }[]; missingNodeTypes: string[] } | null>(null);
@@ -180,6 +183,8 @@ function EditorShell() {
   const connectFrom = useRef<OnConnectStartParams | null>(null);
   const fileInput = useRef<HTMLInputElement>(null);
 
+  // A second copy of the draft on the server: the local one (with undo) is lost with the browser's storage, this one is not.
+  useDraftAutosave({ workflowId, baseVersionId, document: doc, dirty });
   const liveFlowNodes = useFlowNodes(measured);
   const highlights = useMemo(() => (compare ? getDiffHighlights(diffDocuments(compare.before, doc)) : {}), [compare, doc]);
   const flowNodes = useMemo((): AnyFlowNode[] => {
@@ -643,6 +648,18 @@ function EditorShell() {
           }}
         />
       )}
+      {serverDraftOffered && !dirty && (
+        <DraftBanner
+          workflowId={workflowId}
+          onRecover={(d) => {
+            const s = store.getState();
+            s.replaceDocument(d.document, "Recover autosaved draft");
+            store.setState({ baseVersionId: d.baseVersionId });
+            setServerDraftOffered(false);
+            s.notify("Recovered the autosaved draft");
+          }}
+        />
+      )}
       {importInfo && <ImportNotice warnings={importInfo.warnings} missingNodeTypes={importInfo.missingNodeTypes} onDismiss={() => setImportInfo(null)} />}
       <div className="editor-body">
         <div
@@ -783,11 +800,13 @@ function useDraftPersistence(store: EditorStore) {
 function EditorRoot({ workflowId, name, document, versionId }: { workflowId: string; name: string; document: WorkflowDocument; versionId: number }) {
   const [store] = useState(() => createEditorStore({ workflowId, name, doc: document, baseVersionId: versionId, catalogue: BUNDLED_CATALOGUE }));
   const [ready, setReady] = useState(false);
+  const [restoredLocal, setRestoredLocal] = useState(false);
   useEffect(() => {
     let cancelled = false;
     void loadDraft(workflowId).then((draft) => {
       if (cancelled) return;
       if (draft) {
+        setRestoredLocal(true);
         store.getState().restoreDraft(draft);
         if (draft.baseVersionId !== versionId) {
           store.setState({ baseVersionId: draft.baseVersionId });
@@ -805,7 +824,7 @@ function EditorRoot({ workflowId, name, document, versionId }: { workflowId: str
   return (
     <EditorStoreContext.Provider value={store}>
       <ReactFlowProvider>
-        <EditorShell />
+        <EditorShell offerServerDraft={!restoredLocal} />
       </ReactFlowProvider>
     </EditorStoreContext.Provider>
   );
