@@ -6,6 +6,9 @@ import type { ControlAfterGenerate, JsonValue } from "@/lib/graph/model";
 
 export type WidgetChange = (value: JsonValue) => void;
 
+/** What every widget gets: its input's definition, the value, where to send a change, and the problem with it if any. */
+type WidgetProps = { input: InputInfo; value: JsonValue; onChange: WidgetChange; invalid?: string };
+
 const CONTROLS: ControlAfterGenerate[] = ["fixed", "increment", "decrement", "randomize"];
 
 function decimalsOf(step: number): number {
@@ -28,17 +31,7 @@ export function normalizeNumber(raw: number, input: InputInfo): number {
 }
 
 /** Number with bounds: arrows step it, dragging sideways scrubs it, a click lets you type it. */
-export const NumberWidget = memo(function NumberWidget({
-  input,
-  value,
-  onChange,
-  invalid,
-}: {
-  input: InputInfo;
-  value: JsonValue;
-  onChange: WidgetChange;
-  invalid?: string;
-}) {
+export const NumberWidget = memo(function NumberWidget({ input, value, onChange, invalid }: WidgetProps) {
   const step = input.options.step ?? (input.widgetType === "INT" ? 1 : 0.01);
   const num = typeof value === "number" ? value : Number(value);
   const [editing, setEditing] = useState<string | null>(null);
@@ -138,17 +131,7 @@ export function ControlWidget({ name, value, onChange }: { name: string; value: 
 const SEARCHABLE_AT = 12;
 
 /** A combo list; long lists get a search box. An empty list (no server to list model files) takes free text. */
-export const ComboWidget = memo(function ComboWidget({
-  input,
-  value,
-  onChange,
-  invalid,
-}: {
-  input: InputInfo;
-  value: JsonValue;
-  onChange: WidgetChange;
-  invalid?: string;
-}) {
+export const ComboWidget = memo(function ComboWidget({ input, value, onChange, invalid }: WidgetProps) {
   const values = useMemo(() => (input.comboValues ?? []).map((v) => (typeof v === "string" ? v : JSON.stringify(v))), [input.comboValues]);
   const [open, setOpen] = useState(false);
   const [filter, setFilter] = useState("");
@@ -221,7 +204,7 @@ export const ComboWidget = memo(function ComboWidget({
 });
 
 /** Single-line or multiline text (prompts). */
-export const TextWidget = memo(function TextWidget({ input, value, onChange, invalid }: { input: InputInfo; value: JsonValue; onChange: WidgetChange; invalid?: string }) {
+export const TextWidget = memo(function TextWidget({ input, value, onChange, invalid }: WidgetProps) {
   const text = typeof value === "string" ? value : value === null || value === undefined ? "" : JSON.stringify(value);
   if (input.options.multiline) {
     return (
@@ -246,7 +229,7 @@ export const TextWidget = memo(function TextWidget({ input, value, onChange, inv
 });
 
 /** A boolean switch. */
-export const ToggleWidget = memo(function ToggleWidget({ input, value, onChange }: { input: InputInfo; value: JsonValue; onChange: WidgetChange }) {
+export const ToggleWidget = memo(function ToggleWidget({ input, value, onChange }: WidgetProps) {
   return (
     <label className="widget widget-toggle nodrag">
       <span className="widget-label">{input.name}</span>

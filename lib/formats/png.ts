@@ -97,10 +97,10 @@ const CRC_TABLE = (() => {
   return table;
 })();
 
-/** CRC-32 as PNG chunks use it (ISO 3309, over the chunk type and data). */
-export function crc32(bytes: Uint8Array): number {
+/** CRC-32 as PNG chunks use it (ISO 3309, over the chunk type and data), over one or more byte runs in order. */
+export function crc32(...parts: Uint8Array[]): number {
   let c = 0xffffffff;
-  for (let i = 0; i < bytes.length; i++) c = CRC_TABLE[(c ^ bytes[i]!) & 0xff]! ^ (c >>> 8);
+  for (const bytes of parts) for (let i = 0; i < bytes.length; i++) c = CRC_TABLE[(c ^ bytes[i]!) & 0xff]! ^ (c >>> 8);
   return (c ^ 0xffffffff) >>> 0;
 }
 

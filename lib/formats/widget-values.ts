@@ -1,7 +1,6 @@
 import type { NodeDefinition } from "@/lib/graph/catalogue";
 import type { ControlAfterGenerate, JsonValue } from "@/lib/graph/model";
-import { listWidgetInputs, type InputInfo } from "@/lib/graph/node-def";
-import { assertNever } from "./types";
+import { defaultWidgetValue, listWidgetInputs, type InputInfo } from "@/lib/graph/node-def";
 
 /**
  * Positional `widgets_values` ⇄ widget values by name, following ComfyUI's
@@ -56,26 +55,6 @@ export function listWidgetSlots(def: NodeDefinition): readonly WidgetSlot[] {
   return slots;
 }
 
-/** The value a freshly created widget of this input holds, as ComfyUI's frontend picks it. */
-export function defaultWidgetValue(input: InputInfo): JsonValue {
-  const d = input.options.default;
-  if (d !== undefined) return d as JsonValue;
-  switch (input.widgetType) {
-    case "COMBO":
-      return (input.comboValues?.[0] ?? "") as JsonValue;
-    case "INT":
-    case "FLOAT":
-      return typeof input.options.min === "number" ? Math.max(0, input.options.min) : 0;
-    case "STRING":
-      return "";
-    case "BOOLEAN":
-      return false;
-    case undefined:
-      return null;
-    default:
-      return assertNever(input.widgetType, "widget type");
-  }
-}
 
 /** The result of {@link nameWidgetValues}. */
 export interface NamedWidgetValues {

@@ -14,7 +14,7 @@ import {
   type NodeMode,
   type WorkflowDocument,
 } from "./model";
-import { areTypesCompatible, getNodeDefinition, isVirtualNodeType, listInputs, listOutputs } from "./node-def";
+import { areTypesCompatible, defaultWidgetValue, getNodeDefinition, isVirtualNodeType, listInputs, listOutputs } from "./node-def";
 
 /**
  * Editing operations on a workflow document, as pure functions: each takes a
@@ -44,24 +44,6 @@ function nextEdgeIdNumber(graph: Graph): number {
   return max + 1;
 }
 
-/** The default a new widget gets: the definition's default, else the first combo value, else a zero of its type. */
-function defaultWidget(input: ReturnType<typeof listInputs>[number]): JsonValue {
-  const d = input.options.default;
-  if (d !== undefined) return d as JsonValue;
-  switch (input.widgetType) {
-    case "COMBO":
-      return (input.comboValues?.[0] ?? "") as JsonValue;
-    case "INT":
-    case "FLOAT":
-      return typeof input.options.min === "number" ? input.options.min : 0;
-    case "BOOLEAN":
-      return false;
-    case "STRING":
-      return "";
-    default:
-      return null;
-  }
-}
 
 /**
  * A new node of `type` with every widget at its default, as ComfyUI's
@@ -77,7 +59,7 @@ export function createNode(catalogue: NodeCatalogue, type: string, id: NodeId): 
   if (def) {
     for (const input of listInputs(def)) {
       if (input.kind !== "widget" || input.options.forceInput) continue;
-      widgets[input.name] = defaultWidget(input);
+      widgets[input.name] = defaultWidgetValue(input);
       if (input.options.control_after_generate) controls[input.name] = "randomize";
     }
   }

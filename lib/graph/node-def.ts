@@ -1,4 +1,5 @@
 import type { InputOptions, NodeCatalogue, NodeDefinition } from "./catalogue";
+import type { JsonValue } from "./model";
 
 /**
  * Read-side accessors over ComfyUI node definitions (`/object_info` shape):
@@ -185,4 +186,27 @@ export function areTypesCompatible(sourceType: string, targetType: string): bool
   const accepted = new Set(targetType.split(",").map((t) => t.trim()));
   if (accepted.has("*")) return true;
   return received.some((t) => t === "*" || accepted.has(t));
+}
+
+/** The value a freshly created widget of this input holds, as ComfyUI's frontend picks it. */
+export function defaultWidgetValue(input: InputInfo): JsonValue {
+  const d = input.options.default;
+  if (d !== undefined) return d as JsonValue;
+  switch (input.widgetType) {
+    case "COMBO":
+      return (input.comboValues?.[0] ?? "") as JsonValue;
+    case "INT":
+    case "FLOAT":
+      return typeof input.options.min === "number" ? Math.max(0, input.options.min) : 0;
+    case "STRING":
+      return "";
+    case "BOOLEAN":
+      return false;
+    case undefined:
+      return null;
+    default: {
+      const never: never = input.widgetType;
+      return never;
+    }
+  }
 }

@@ -1,4 +1,5 @@
 import { deflateSync, inflateSync } from "node:zlib";
+import { crc32 } from "@/lib/formats/png";
 
 /** 8-bit RGB(A) pixels, row-major. */
 export interface RawImage {
@@ -8,22 +9,7 @@ export interface RawImage {
   pixels: Uint8Array;
 }
 
-const crcTable = (() => {
-  const table = new Uint32Array(256);
-  for (let n = 0; n < 256; n++) {
-    let c = n;
-    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-    table[n] = c >>> 0;
-  }
-  return table;
-})();
-
-/** CRC-32 (ISO 3309), as PNG chunks use. */
-export function crc32(...parts: Uint8Array[]): number {
-  let c = 0xffffffff;
-  for (const bytes of parts) for (let i = 0; i < bytes.length; i++) c = crcTable[(c ^ bytes[i]!) & 0xff]! ^ (c >>> 8);
-  return (c ^ 0xffffffff) >>> 0;
-}
+export { crc32 };
 
 function chunk(type: string, data: Uint8Array): Buffer {
   const head = Buffer.alloc(8);
