@@ -4,6 +4,7 @@ import { createHTTPHandler } from "@trpc/server/adapters/standalone";
 import { applyWSSHandler } from "@trpc/server/adapters/ws";
 import { WebSocketServer } from "ws";
 import { appRouter } from "./api/root";
+import { serveRunFile } from "./runs";
 import type { Services } from "./services";
 
 export const TRPC_HTTP_PATH = "/api/trpc";
@@ -73,6 +74,8 @@ export function createAppServer(services: Services, pages: PageHandler | null): 
       void trpcHandler(req, res);
       return;
     }
+    // Run outputs, looked up by run id and index in the run record.
+    if (url.pathname.startsWith("/files/runs/") && serveRunFile(req, res, url.pathname, { runs: services.runs, dataDir: services.env.dataDir })) return;
     if (!pages) {
       res.writeHead(404, { "content-type": "text/plain; charset=utf-8" });
       res.end("Not found\n");

@@ -1,5 +1,7 @@
 import { fileURLToPath } from "node:url";
+import { ComfyClient } from "./comfyui";
 import type { Env } from "./env";
+import { createRunManager, createRunRepository, type RunManager, type RunRepository } from "./runs";
 import { openDatabase, type Db } from "./store/db";
 import { createDraftRepository, type DraftRepository } from "./store/drafts";
 import { createTemplateRepository } from "./store/templates";
@@ -13,6 +15,12 @@ export type Services = {
   workflows: WorkflowRepository;
   drafts: DraftRepository;
   templates: TemplateService;
+  /** The configured ComfyUI server (one client, one websocket, shared by every run). */
+  comfy: ComfyClient;
+  runs: RunRepository;
+  runManager: RunManager;
+  /** Settles once runs left in flight by a previous process have been reconciled. */
+  runsRecovered: Promise<void>;
   now: () => number;
   version: string;
   close: () => void;
@@ -27,7 +35,8 @@ export function createServices(
 ): Services {
   const db = openDatabase(env.dataDir);
   const now = options.now ?? Date.now;
-  const workflows = createWorkflowRepository(db, { now });
+  const runs = createRunRepository(db);
+  const workflows = createWorkflowRepository(db, { now, countRuns: (ids) => runs.countByVersion(ids) });
   const templates = createTemplateService({ db, workflows, templates: createTemplateRepository(db, { now }) });
   // Idempotent: identical versions are skipped, so this costs a few reads on every start after the first.
   const templatesDir = options.templatesDir === undefined ? BUILTIN_TEMPLATES_DIR : options.templatesDir;
@@ -37,14 +46,25 @@ export function createServices(
     db.close();
     throw e;
   }
+  const comfy = new ComfyClient({ baseUrl: env.comfyuiUrl });
+  const runManager = createRunManager({ runs, workflows, comfy, dataDir: env.dataDir, now });
+  const runsRecovered = runManager.recoverInFlight().catch((error: unknown) => console.error("could not reconcile runs left in flight", error));
   return {
     env,
+    comfy,
+    runs,
+    runManager,
+    runsRecovered,
     db,
     workflows,
     templates,
     drafts: createDraftRepository(db, { now }),
     now,
     version: options.version ?? "0.1.0",
-    close: () => db.close(),
+    close: () => {
+      runManager.close();
+      comfy.close();
+      db.close();
+    },
   };
 }

@@ -1,5 +1,7 @@
 import { router } from "./trpc";
+import { catalogueRouter } from "./routers/catalogue";
 import { documentRouter } from "./routers/document";
+import { runRouter } from "./routers/run";
 import { systemRouter } from "./routers/system";
 import { templateRouter } from "./routers/template";
 import { versionRouter } from "./routers/version";
@@ -11,6 +13,8 @@ export const appRouter = router({
   workflow: workflowRouter,
   version: versionRouter,
   template: templateRouter,
+  catalogue: catalogueRouter,
+  run: runRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -87,4 +87,54 @@ export const MIGRATIONS: readonly Migration[] = [
         BEGIN SELECT RAISE(ABORT, 'template versions are immutable; publish a new version'); END;
     `,
   },
+  {
+    version: 3,
+    name: "runs and their downloaded outputs",
+    sql: `
+      -- One run of a document on a ComfyUI server. No foreign key to workflows or versions:
+      -- a run record outlives a deleted workflow (its outputs still trace to the document hash).
+      CREATE TABLE runs (
+        id            TEXT PRIMARY KEY,
+        workflow_id   TEXT,
+        version_id    INTEGER,
+        document_hash TEXT NOT NULL,
+        graph_hash    TEXT NOT NULL,
+        unsaved       INTEGER NOT NULL DEFAULT 0,
+        rerun_of      TEXT,
+        prompt        TEXT NOT NULL,
+        node_types    TEXT NOT NULL DEFAULT '{}',
+        server_url    TEXT NOT NULL,
+        prompt_id     TEXT,
+        status        TEXT NOT NULL,
+        nodes         TEXT NOT NULL DEFAULT '{}',
+        cached_nodes  TEXT NOT NULL DEFAULT '[]',
+        error         TEXT,
+        rejection     TEXT,
+        detail        TEXT,
+        created_at    INTEGER NOT NULL,
+        queued_at     INTEGER,
+        started_at    INTEGER,
+        finished_at   INTEGER
+      );
+      CREATE INDEX runs_by_created ON runs(created_at DESC);
+      CREATE INDEX runs_by_workflow ON runs(workflow_id, created_at DESC);
+      CREATE INDEX runs_by_version ON runs(version_id);
+      CREATE INDEX runs_by_status ON runs(status);
+      CREATE TABLE run_outputs (
+        run_id       TEXT NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+        idx          INTEGER NOT NULL,
+        node_id      TEXT NOT NULL,
+        filename     TEXT NOT NULL,
+        subfolder    TEXT NOT NULL,
+        type         TEXT NOT NULL,
+        media        TEXT NOT NULL,
+        local_path   TEXT,
+        bytes        INTEGER,
+        content_type TEXT,
+        problem      TEXT,
+        created_at   INTEGER NOT NULL,
+        PRIMARY KEY (run_id, idx)
+      );
+    `,
+  },
 ];

@@ -1,0 +1,563 @@
+import { randomUUID } from "node:crypto";
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { compileToPrompt, type CompileIssue } from "@/lib/compile";
+import { BUNDLED_CATALOGUE, type NodeCatalogue, type WorkflowDocument } from "@/lib/graph";
+import {
+  isTerminalRunStatus,
+  makeNodeRunState,
+  mediaKindOf,
+  type NodeRunState,
+  type RunIssue,
+  type RunStatus,
+  type RunStreamEvent,
+  type RunView,
+} from "@/lib/runs";
+import type { ApiPrompt, ComfyClient, ExecutionErrorData, FileRef, HistoryEntry, NodeOutput, RunEvent, RunResult } from "@/server/comfyui";
+import { AppError, assertNever, isAppError } from "@/server/errors";
+import type { WorkflowRepository } from "@/server/store/workflows";
+import { outputUrl, type RunRepository, type StoredOutput } from "./store";
+
+/**
+ * The run manager: compile → passes → POST /prompt → follow the websocket →
+ * record. It keeps one live object per run in flight, fans its events out to
+ * subscribers (only nodes whose state changed), writes the record at every
+ * transition and downloads each output as soon as ComfyUI reports it, so an
+ * output survives whatever happens to the run afterwards.
+ */
+
+/** What a prompt pass sees and returns. The VRAM passes (a later issue) plug in here. */
+export interface PromptPassContext {
+  document: WorkflowDocument;
+  catalogue: NodeCatalogue;
+}
+export type PromptPass = (prompt: ApiPrompt, context: PromptPassContext) => { prompt: ApiPrompt; notes: string[] };
+
+/** No pass yet: the extension point for optimization passes applied to every run. */
+export const DEFAULT_PROMPT_PASSES: readonly PromptPass[] = [];
+
+export type StartRunInput = {
+  workflowId?: string;
+  /** An exact version; without it (and without a document) the workflow's head runs. */
+  versionId?: number;
+  /** A draft: stored by hash and recorded as unsaved. */
+  document?: WorkflowDocument;
+  rerunOf?: string;
+};
+
+export interface RunManagerDeps {
+  runs: RunRepository;
+  workflows: WorkflowRepository;
+  comfy: ComfyClient;
+  dataDir: string;
+  now?: () => number;
+  newId?: () => string;
+  passes?: readonly PromptPass[];
+  /** How often queue positions are refreshed while a run waits. */
+  queuePollMs?: number;
+}
+
+type Listener = (event: RunStreamEvent) => void;
+
+interface LiveRun {
+  view: RunView;
+  prompt: ApiPrompt;
+  listeners: Set<Listener>;
+  follow: AbortController;
+  cancelRequested: boolean;
+  downloads: Promise<void>[];
+  seenFiles: Set<string>;
+  nextIndex: number;
+  executing: string | null;
+  /** Resolves when the run has left "pending". */
+  accepted: Promise<void>;
+  resolveAccepted: () => void;
+  ended: Promise<void>;
+}
+
+function fileRefsOf(output: NodeOutput | null | undefined): FileRef[] {
+  const refs: FileRef[] = [];
+  for (const value of Object.values(output ?? {})) {
+    if (!Array.isArray(value)) continue;
+    for (const item of value) {
+      if (item && typeof item === "object" && typeof (item as FileRef).filename === "string") {
+        const ref = item as FileRef;
+        refs.push({ filename: ref.filename, subfolder: typeof ref.subfolder === "string" ? ref.subfolder : "", type: typeof ref.type === "string" ? ref.type : "output" });
+      }
+    }
+  }
+  return refs;
+}
+
+const safeName = (name: string) => name.replace(/[^\w.-]+/g, "_").slice(-120) || "file";
+
+function issueFromCompile(issue: CompileIssue, nodeTypes: Record<string, string>): RunIssue {
+  return { nodeId: issue.nodeId, classType: nodeTypes[issue.nodeId] ?? null, inputName: issue.input ?? null, type: issue.code, message: issue.message };
+}
+
+/** Every node type the document uses (root graph and subgraphs) with the first node needing it. */
+function nodeTypesOf(doc: WorkflowDocument): Map<string, string> {
+  const found = new Map<string, string>();
+  const subgraphIds = new Set((doc.subgraphs ?? []).map((s) => s.id));
+  const graphs = [{ prefix: "", graph: doc.graph }, ...(doc.subgraphs ?? []).map((s) => ({ prefix: `subgraph "${s.name}" `, graph: s.graph }))];
+  for (const { prefix, graph } of graphs) {
+    for (const node of graph.nodes) {
+      if (subgraphIds.has(node.type) || found.has(node.type)) continue;
+      found.set(node.type, `${prefix}node ${node.id}`);
+    }
+  }
+  return found;
+}
+
+export function createRunManager(deps: RunManagerDeps) {
+  const { runs, workflows, comfy } = deps;
+  const now = deps.now ?? Date.now;
+  const newId = deps.newId ?? randomUUID;
+  const passes = deps.passes ?? DEFAULT_PROMPT_PASSES;
+  const live = new Map<string, LiveRun>();
+  let queueTimer: NodeJS.Timeout | null = null;
+  let closed = false;
+
+  function emit(run: LiveRun, event: RunStreamEvent): void {
+    for (const listener of [...run.listeners]) {
+      try {
+        listener(event);
+      } catch {
+        // A broken subscriber must not stop the run.
+      }
+    }
+  }
+
+  function setStatus(run: LiveRun, status: RunStatus, patch: Partial<RunView> = {}): void {
+    Object.assign(run.view, patch, { status });
+    runs.update(run.view);
+    emit(run, { type: "status", status, queuePosition: run.view.queuePosition, promptId: run.view.promptId, at: now() });
+    if (status !== "pending") run.resolveAccepted();
+  }
+
+  /** Changes one node; persists only when its state kind changed (not on every sampler step). */
+  function setNode(run: LiveRun, nodeId: string, patch: Partial<NodeRunState>): void {
+    const before = run.view.nodes[nodeId] ?? makeNodeRunState();
+    const after = { ...before, ...patch };
+    if (after.state === "running" && after.startedAt === null) after.startedAt = now();
+    if ((after.state === "done" || after.state === "error" || after.state === "interrupted") && after.finishedAt === null) after.finishedAt = now();
+    if (before.state === after.state && before.value === after.value && before.max === after.max && before.message === after.message) return;
+    run.view.nodes = { ...run.view.nodes, [nodeId]: after };
+    if (before.state !== after.state) runs.update(run.view);
+    emit(run, { type: "node", nodeId, node: after });
+  }
+
+  function downloadOutputs(run: LiveRun, nodeId: string, output: NodeOutput | null | undefined): void {
+    for (const ref of fileRefsOf(output)) {
+      const key = `${ref.type}/${ref.subfolder}/${ref.filename}`;
+      if (run.seenFiles.has(key)) continue;
+      run.seenFiles.add(key);
+      const index = run.nextIndex++;
+      run.downloads.push(
+        (async () => {
+          const base: StoredOutput = { index, nodeId, filename: ref.filename, subfolder: ref.subfolder, type: ref.type, media: mediaKindOf(ref.filename), url: null, bytes: null, problem: null, localPath: null, contentType: null };
+          let stored = base;
+          try {
+            const media = base.media === "video" ? "video" : "image";
+            const file = await comfy.view(ref, { media });
+            const relative = join("outputs", run.view.id, `${index}-${safeName(ref.filename)}`);
+            mkdirSync(join(deps.dataDir, "outputs", run.view.id), { recursive: true });
+            writeFileSync(join(deps.dataDir, relative), file.data);
+            stored = { ...base, url: outputUrl(run.view.id, index), bytes: file.data.length, localPath: relative, contentType: file.contentType };
+          } catch (error) {
+            stored = { ...base, problem: `Could not download ${ref.filename} from ComfyUI at ${comfy.baseUrl}: ${(error as Error).message}` };
+          }
+          runs.addOutput(run.view.id, stored, now());
+          const { localPath: _l, contentType: _c, ...output } = stored;
+          run.view.outputs = [...run.view.outputs, output].sort((a, b) => a.index - b.index);
+          emit(run, { type: "output", output });
+        })(),
+      );
+    }
+  }
+
+  function markRunningNodes(run: LiveRun, state: NodeRunState["state"], except?: string): void {
+    for (const [id, node] of Object.entries(run.view.nodes)) if (node.state === "running" && id !== except) setNode(run, id, { state });
+  }
+
+  function onEvent(run: LiveRun, event: RunEvent): void {
+    switch (event.type) {
+      case "queued":
+        setStatus(run, "queued", { promptId: event.promptId, queuedAt: now() });
+        if (run.cancelRequested) void cancel(run.view.id);
+        else void refreshQueuePositions();
+        break;
+      case "started":
+        if (run.view.status !== "running") setStatus(run, "running", { startedAt: now(), queuePosition: null });
+        break;
+      case "cached":
+        run.view.cachedNodes = event.nodes;
+        for (const id of event.nodes) setNode(run, id, { state: "cached" });
+        break;
+      case "node": {
+        const c = event.change;
+        const id = c.nodeId;
+        if (c.state === "running") setNode(run, id, { state: "running", value: c.value, max: c.max });
+        else if (c.state === "finished") setNode(run, id, { state: "done", value: c.value, max: c.max });
+        else if (c.state === "error") setNode(run, id, { state: "error" });
+        break;
+      }
+      case "executing":
+        if (run.view.status !== "running") setStatus(run, "running", { startedAt: run.view.startedAt ?? now(), queuePosition: null });
+        // ComfyUI runs one node at a time: the node that was running has finished.
+        markRunningNodes(run, "done", event.nodeId);
+        run.executing = event.nodeId;
+        setNode(run, event.nodeId, { state: "running" });
+        break;
+      case "progress":
+        setNode(run, event.nodeId, { state: "running", value: event.value, max: event.max });
+        break;
+      case "executed":
+        setNode(run, event.nodeId, { state: "done" });
+        downloadOutputs(run, event.nodeId, event.output);
+        break;
+      case "preview":
+        if (run.listeners.size > 0) emit(run, { type: "preview", nodeId: event.nodeId, mime: event.mime, dataBase64: Buffer.from(event.image).toString("base64") });
+        break;
+      case "text":
+        break;
+      case "connection":
+        run.view.detail = event.state === "lost" ? `Connection to ComfyUI at ${comfy.baseUrl} lost (${event.detail}); reconnecting.` : null;
+        emit(run, { type: "status", status: run.view.status, queuePosition: run.view.queuePosition, promptId: run.view.promptId, at: now() });
+        break;
+      default:
+        assertNever(event, "run event");
+    }
+  }
+
+  function applyError(run: LiveRun, error: ExecutionErrorData | null): void {
+    if (!error) return;
+    run.view.error = { nodeId: error.node_id, nodeType: error.node_type, exceptionType: error.exception_type, message: error.exception_message, traceback: error.traceback };
+    setNode(run, error.node_id, { state: "error", message: error.exception_message, exceptionType: error.exception_type, traceback: error.traceback });
+  }
+
+  async function finish(run: LiveRun, status: RunStatus, patch: Partial<RunView> = {}): Promise<void> {
+    // Outputs first: a run is only over once every file it produced is on our disk.
+    while (run.downloads.length > 0) await Promise.all(run.downloads.splice(0));
+    if (status === "success") markRunningNodes(run, "done");
+    if (status === "interrupted" || status === "cancelled") markRunningNodes(run, "interrupted");
+    Object.assign(run.view, patch, { status, queuePosition: null, finishedAt: now() });
+    runs.update(run.view);
+    run.resolveAccepted();
+    emit(run, { type: "end", run: structuredClone(run.view) });
+    live.delete(run.view.id);
+    void refreshQueuePositions();
+  }
+
+  async function finishFromResult(run: LiveRun, result: RunResult): Promise<void> {
+    if (result.status === "rejected") {
+      const issues: RunIssue[] = result.issues.map((i) => ({ nodeId: i.nodeId, classType: i.classType, inputName: i.inputName, type: i.type, message: i.message }));
+      for (const issue of result.issues) setNode(run, issue.nodeId, { state: "error", message: issue.message });
+      return finish(run, "rejected", { rejection: { message: result.summary, issues } });
+    }
+    for (const id of result.cachedNodes) if (run.view.nodes[id]?.state !== "cached") setNode(run, id, { state: "cached" });
+    run.view.cachedNodes = result.cachedNodes;
+    for (const [nodeId, output] of Object.entries(result.outputs)) downloadOutputs(run, nodeId, output);
+    switch (result.status) {
+      case "success":
+        return finish(run, "success");
+      case "error":
+        applyError(run, result.error);
+        return finish(run, "error");
+      case "interrupted":
+        return finish(run, "interrupted", { detail: run.cancelRequested ? "Cancelled while running." : null });
+      case "lost":
+        return finish(run, run.cancelRequested ? "cancelled" : "lost", { detail: run.cancelRequested ? "Removed from ComfyUI's queue before it started." : result.detail });
+      default:
+        assertNever(result, "run result");
+    }
+  }
+
+  async function execute(run: LiveRun): Promise<void> {
+    try {
+      const result = await comfy.runPrompt(run.prompt, { onEvent: (e) => onEvent(run, e), signal: run.follow.signal, extraData: { extra_pnginfo: { atelier: { runId: run.view.id } } } });
+      await finishFromResult(run, result);
+    } catch (error) {
+      if (run.cancelRequested && run.view.promptId) return finish(run, "cancelled", { detail: "Removed from ComfyUI's queue before it started." });
+      if (closed) return;
+      const message = isAppError(error) ? error.message : `Atelier failed while following the run: ${(error as Error).message}`;
+      if (!run.view.promptId) return finish(run, "failed", { detail: message });
+      return finish(run, "unknown", { detail: message });
+    }
+  }
+
+  function resolveDocument(input: StartRunInput): { doc: WorkflowDocument; workflowId: string | null; versionId: number | null; unsaved: boolean; documentHash: string; graphHash: string } {
+    if (input.document) {
+      if (input.workflowId) workflows.getOrThrow(input.workflowId);
+      const hashes = workflows.putDocument(input.document);
+      return { doc: input.document, workflowId: input.workflowId ?? null, versionId: null, unsaved: true, ...hashes };
+    }
+    if (input.versionId !== undefined) {
+      const { version, document } = workflows.getVersionOrThrow(input.versionId);
+      if (input.workflowId && version.workflowId !== input.workflowId) {
+        throw new AppError("BAD_INPUT", `Version ${input.versionId} belongs to workflow ${version.workflowId}, not ${input.workflowId}.`);
+      }
+      return { doc: document, workflowId: version.workflowId, versionId: version.id, unsaved: false, documentHash: version.documentHash, graphHash: version.graphHash };
+    }
+    if (!input.workflowId) throw new AppError("BAD_INPUT", "Say what to run: a workflowId (its head), a versionId, or a document.");
+    const wf = workflows.getOrThrow(input.workflowId);
+    return { doc: wf.document, workflowId: wf.id, versionId: wf.head.id, unsaved: false, documentHash: wf.head.documentHash, graphHash: wf.head.graphHash };
+  }
+
+  function newLive(view: RunView, prompt: ApiPrompt): LiveRun {
+    let resolveAccepted = () => undefined as void;
+    const accepted = new Promise<void>((r) => (resolveAccepted = r));
+    return { view, prompt, listeners: new Set(), follow: new AbortController(), cancelRequested: false, downloads: [], seenFiles: new Set(), nextIndex: 0, executing: null, accepted, resolveAccepted, ended: Promise.resolve() };
+  }
+
+  /** Starts a run; resolves once ComfyUI accepted it (or refused it, or could not be reached), with the run as it is then. */
+  async function start(input: StartRunInput): Promise<RunView> {
+    const source = resolveDocument(input);
+    const base: RunView = {
+      id: newId(),
+      workflowId: source.workflowId,
+      versionId: source.versionId,
+      documentHash: source.documentHash,
+      graphHash: source.graphHash,
+      unsaved: source.unsaved,
+      rerunOf: input.rerunOf ?? null,
+      serverUrl: comfy.baseUrl,
+      promptId: null,
+      status: "pending",
+      queuePosition: null,
+      createdAt: now(),
+      queuedAt: null,
+      startedAt: null,
+      finishedAt: null,
+      nodes: {},
+      nodeTypes: {},
+      cachedNodes: [],
+      outputs: [],
+      error: null,
+      rejection: null,
+      detail: null,
+    };
+
+    let catalogue: NodeCatalogue;
+    try {
+      catalogue = (await comfy.getNodeCatalogue()).catalogue;
+    } catch (error) {
+      const detail = isAppError(error) ? error.message : `ComfyUI at ${comfy.baseUrl} failed: ${(error as Error).message}`;
+      const failed: RunView = { ...base, status: "failed", finishedAt: now(), detail };
+      runs.create(failed, {});
+      runs.update(failed);
+      return failed;
+    }
+
+    // Node types the server lacks, by name and with the node that needs them, before anything is sent.
+    const missing: RunIssue[] = [];
+    for (const [type, where] of nodeTypesOf(source.doc)) {
+      if (!catalogue[type] && BUNDLED_CATALOGUE[type] === undefined && !["Reroute", "PrimitiveNode", "Note", "MarkdownNote"].includes(type)) {
+        missing.push({ nodeId: where.replace(/^.*node /, ""), classType: type, inputName: null, type: "missing-node-type", message: `ComfyUI at ${comfy.baseUrl} has no node type "${type}" (needed by ${where}); install the custom node that provides it.` });
+      } else if (!catalogue[type] && BUNDLED_CATALOGUE[type] !== undefined) {
+        missing.push({ nodeId: where.replace(/^.*node /, ""), classType: type, inputName: null, type: "missing-node-type", message: `ComfyUI at ${comfy.baseUrl} has no node type "${type}" (needed by ${where}); it may be an older ComfyUI.` });
+      }
+    }
+    const compiled = compileToPrompt(source.doc, catalogue);
+    // lib/compile types inputs as unknown; the values are JSON all the same.
+    let prompt = compiled.prompt as unknown as ApiPrompt;
+    for (const pass of passes) prompt = pass(prompt, { document: source.doc, catalogue }).prompt;
+    const nodeTypes = Object.fromEntries(Object.entries(prompt).map(([id, n]) => [id, n.class_type]));
+    const nodes = Object.fromEntries(Object.keys(prompt).map((id) => [id, makeNodeRunState()]));
+    const view: RunView = { ...base, nodeTypes, nodes };
+    const errors = compiled.issues.filter((i) => i.severity === "error" && !(missing.length > 0 && i.code === "unknown-node-type"));
+    if (missing.length > 0 || errors.length > 0) {
+      const issues = [...missing, ...errors.map((i) => issueFromCompile(i, nodeTypes))];
+      const rejected: RunView = {
+        ...view,
+        status: "rejected",
+        finishedAt: now(),
+        rejection: { message: `Atelier did not send the prompt: ${issues.map((i) => i.message).join("; ")}`, issues },
+      };
+      runs.create(rejected, prompt);
+      runs.update(rejected);
+      return rejected;
+    }
+
+    runs.create(view, prompt);
+    const run = newLive(view, prompt);
+    live.set(view.id, run);
+    run.ended = execute(run);
+    await run.accepted;
+    return structuredClone(run.view);
+  }
+
+  async function refreshQueuePositions(): Promise<void> {
+    const waiting = [...live.values()].filter((r) => r.view.status === "queued" && r.view.promptId);
+    if (waiting.length === 0 || closed) {
+      if (queueTimer) clearInterval(queueTimer);
+      queueTimer = null;
+      return;
+    }
+    queueTimer ??= setInterval(() => void refreshQueuePositions(), deps.queuePollMs ?? 1_000);
+    try {
+      const queue = await comfy.getQueue();
+      const order = [...queue.queue_running, ...[...queue.queue_pending].sort((a, b) => a[0] - b[0])].map((item) => item[1]);
+      for (const run of waiting) {
+        const index = order.indexOf(run.view.promptId!);
+        const position = index < 0 ? null : index;
+        if (position !== run.view.queuePosition && run.view.status === "queued") {
+          run.view.queuePosition = position;
+          emit(run, { type: "status", status: "queued", queuePosition: position, promptId: run.view.promptId, at: now() });
+        }
+      }
+    } catch {
+      // Positions are a nicety; the run itself reconciles on its own.
+    }
+  }
+
+  async function cancel(runId: string): Promise<RunView> {
+    const run = live.get(runId);
+    if (!run) return runs.getOrThrow(runId);
+    run.cancelRequested = true;
+    const promptId = run.view.promptId;
+    if (run.view.status === "pending" || !promptId) return structuredClone(run.view);
+    if (run.view.status === "running") {
+      await comfy.interrupt(promptId);
+      return structuredClone(run.view);
+    }
+    await comfy.deleteFromQueue([promptId]);
+    const queue = await comfy.getQueue();
+    if (queue.queue_running.some((item) => item[1] === promptId)) {
+      await comfy.interrupt(promptId);
+    } else if (!queue.queue_pending.some((item) => item[1] === promptId)) {
+      // It will never run: stop following it (execute() records the cancel).
+      const history = await comfy.getHistoryEntry(promptId).catch(() => null);
+      if (!history) run.follow.abort(new Error("cancelled"));
+    }
+    return structuredClone(run.view);
+  }
+
+  function statusFromHistory(history: HistoryEntry): RunStatus {
+    if (history.status?.status_str === "success") return "success";
+    if (history.status?.messages.some(([t]) => t === "execution_interrupted")) return "interrupted";
+    return "error";
+  }
+
+  /** Brings runs that were in flight when Atelier stopped to an end: from /history when ComfyUI still knows them, else "unknown". */
+  async function recoverInFlight(): Promise<void> {
+    for (const view of runs.listInFlight()) {
+      const run = newLive(view, runs.getPromptOrThrow(view.id));
+      run.nextIndex = view.outputs.length;
+      for (const o of runs.listOutputs(view.id)) run.seenFiles.add(`${o.type}/${o.subfolder}/${o.filename}`);
+      if (!view.promptId) {
+        await finish(run, "unknown", { detail: "Atelier stopped before ComfyUI accepted this run." });
+        continue;
+      }
+      live.set(view.id, run);
+      try {
+        let history: HistoryEntry | null = null;
+        for (;;) {
+          history = await comfy.getHistoryEntry(view.promptId);
+          if (history) break;
+          const queue = await comfy.getQueue();
+          const known = [...queue.queue_running, ...queue.queue_pending].some((item) => item[1] === view.promptId);
+          if (!known) {
+            history = await comfy.getHistoryEntry(view.promptId);
+            break;
+          }
+          if (closed) return;
+          // Still queued or running there: ask again shortly (the websocket events of this prompt went to the old client id).
+          await new Promise((r) => setTimeout(r, 1_000));
+        }
+        if (!history) {
+          await finish(run, "unknown", { detail: `Atelier restarted during this run and ComfyUI at ${comfy.baseUrl} no longer knows prompt ${view.promptId}; its result is unknown.` });
+          continue;
+        }
+        for (const [nodeId, output] of Object.entries(history.outputs)) downloadOutputs(run, nodeId, output);
+        const status = statusFromHistory(history);
+        const cached = (history.status?.messages.find(([t]) => t === "execution_cached")?.[1] as { nodes?: string[] } | undefined)?.nodes ?? [];
+        run.view.cachedNodes = cached;
+        for (const id of cached) setNode(run, id, { state: "cached" });
+        if (status === "error") applyError(run, (history.status?.messages.find(([t]) => t === "execution_error")?.[1] as ExecutionErrorData | undefined) ?? null);
+        await finish(run, status, { detail: "Recovered from ComfyUI's history after Atelier restarted." });
+      } catch (error) {
+        await finish(run, "unknown", { detail: `Atelier restarted during this run and could not ask ComfyUI at ${comfy.baseUrl} about it: ${(error as Error).message}` });
+      }
+    }
+  }
+
+  return {
+    start,
+    cancel,
+    recoverInFlight,
+
+    async rerun(runId: string): Promise<RunView> {
+      const previous = runs.getOrThrow(runId);
+      if (previous.versionId !== null) return start({ versionId: previous.versionId, rerunOf: runId });
+      return start({ workflowId: previous.workflowId ?? undefined, document: workflows.getDocumentOrThrow(previous.documentHash), rerunOf: runId });
+    },
+
+    get(runId: string): RunView {
+      const run = live.get(runId);
+      return run ? structuredClone(run.view) : runs.getOrThrow(runId);
+    },
+
+    /** Runs in flight (ours) and ComfyUI's own queue, which may hold prompts from other clients. */
+    async queue(): Promise<{ runs: RunView[]; comfy: { running: string[]; pending: string[] } | null; problem: string | null }> {
+      const ours = [...live.values()].map((r) => structuredClone(r.view));
+      try {
+        const q = await comfy.getQueue();
+        return { runs: ours, comfy: { running: q.queue_running.map((i) => i[1]), pending: [...q.queue_pending].sort((a, b) => a[0] - b[0]).map((i) => i[1]) }, problem: null };
+      } catch (error) {
+        return { runs: ours, comfy: null, problem: (error as Error).message };
+      }
+    },
+
+    /** Subscribes to a run: the listener gets changes; the returned snapshot is the state they start from. */
+    subscribe(runId: string, listener: Listener): { snapshot: RunView; unsubscribe: () => void } {
+      const run = live.get(runId);
+      if (!run) return { snapshot: runs.getOrThrow(runId), unsubscribe: () => undefined };
+      run.listeners.add(listener);
+      return { snapshot: structuredClone(run.view), unsubscribe: () => run.listeners.delete(listener) };
+    },
+
+    /** The run's stream: a snapshot, then live changes, ending after "end" (or at once for a finished run). */
+    async *stream(runId: string, signal?: AbortSignal): AsyncGenerator<RunStreamEvent> {
+      const pending: RunStreamEvent[] = [];
+      let wake: (() => void) | null = null;
+      const { snapshot, unsubscribe } = this.subscribe(runId, (event) => {
+        pending.push(event);
+        wake?.();
+      });
+      try {
+        yield { type: "snapshot", run: snapshot };
+        if (isTerminalRunStatus(snapshot.status)) return;
+        while (!signal?.aborted) {
+          while (pending.length > 0) {
+            const event = pending.shift()!;
+            yield event;
+            if (event.type === "end") return;
+          }
+          await new Promise<void>((resolve) => {
+            wake = resolve;
+            signal?.addEventListener("abort", () => resolve(), { once: true });
+          });
+          wake = null;
+        }
+      } finally {
+        unsubscribe();
+      }
+    },
+
+    /** Waits for a run in flight to end (tests, the CLI). */
+    async whenEnded(runId: string): Promise<RunView> {
+      const run = live.get(runId);
+      if (run) await run.ended;
+      return runs.getOrThrow(runId);
+    },
+
+    close(): void {
+      closed = true;
+      if (queueTimer) clearInterval(queueTimer);
+      for (const run of live.values()) run.follow.abort(new Error("Atelier is shutting down"));
+    },
+  };
+}
+
+export type RunManager = ReturnType<typeof createRunManager>;
