@@ -409,8 +409,9 @@ export function compileToPrompt(source: WorkflowDocument, catalogue: NodeCatalog
         // Fast path for the common link from an ordinary node of the same graph.
         const source = edge.source === "-10" ? undefined : scope.nodes[edge.source];
         if (source && source.mode !== "bypassed" && sourceTypes.isPlain(source.type)) {
-          // An active plain source in an enabled scope is certainly in the prompt; a muted one is not.
-          if (source.mode !== "active") mayDangle = true;
+          // An active plain source in an enabled scope is in the prompt; a muted one is not, nor is an id of
+          // "__proto__", which `prompt[id] =` turns into a prototype rather than a key.
+          if (source.mode !== "active" || source.id === "__proto__") mayDangle = true;
           inputs[input] = [execId(scope, source.id), edge.sourceSlot];
           continue;
         }
