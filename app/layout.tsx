@@ -23,6 +23,7 @@ export default function RootLayout({ children }: { children: ReactNode }) {
             <nav>
               <Link href="/">Workflows</Link>
               <Link href="/templates">Templates</Link>
+              <Link href="/runs">Runs</Link>
             </nav>
             <ConnectionStatus />
           </header>

@@ -206,13 +206,15 @@ export function createRunRepository(db: Db) {
     list(filter: RunListFilter = {}): { runs: RunView[]; nextBefore: string | null } {
       const where: string[] = [];
       const params: unknown[] = [];
-      if (filter.workflowId) (where.push("workflow_id = ?"), params.push(filter.workflowId));
-      if (filter.versionId !== undefined) (where.push("version_id = ?"), params.push(filter.versionId));
-      if (filter.status && filter.status.length > 0) (where.push(`status IN (${filter.status.map(() => "?").join(",")})`), params.push(...filter.status));
-      if (filter.before) {
-        const cursor = getRow.get(filter.before);
-        if (cursor) (where.push("(created_at < ? OR (created_at = ? AND id < ?))"), params.push(cursor.created_at, cursor.created_at, cursor.id));
-      }
+      const add = (clause: string, ...values: unknown[]) => {
+        where.push(clause);
+        params.push(...values);
+      };
+      if (filter.workflowId) add("workflow_id = ?", filter.workflowId);
+      if (filter.versionId !== undefined) add("version_id = ?", filter.versionId);
+      if (filter.status && filter.status.length > 0) add(`status IN (${filter.status.map(() => "?").join(",")})`, ...filter.status);
+      const cursor = filter.before ? getRow.get(filter.before) : undefined;
+      if (cursor) add("(created_at < ? OR (created_at = ? AND id < ?))", cursor.created_at, cursor.created_at, cursor.id);
       const limit = Math.min(Math.max(filter.limit ?? 50, 1), 200);
       const rows = db
         .prepare<unknown[], RunRow>(`SELECT * FROM runs ${where.length ? `WHERE ${where.join(" AND ")}` : ""} ORDER BY created_at DESC, id DESC LIMIT ${limit + 1}`)

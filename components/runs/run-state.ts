@@ -1,0 +1,101 @@
+import type { NodeRunState, RunStatus, RunView } from "@/lib/runs";
+
+/**
+ * What a node card shows for one node of a run. Keys are prompt node ids:
+ * a root node's id, or "<instance>:<inner>" for a node inside a subgraph
+ * instance (mark the instance with the worst of its inner nodes).
+ */
+export interface NodeRunMark {
+  state: NodeRunState["state"];
+  /** 0..1 while a sampler steps; null otherwise. */
+  progress: number | null;
+  /** "3/20" while stepping; "cached", "error", … otherwise. */
+  label: string;
+  tone: "idle" | "active" | "ok" | "muted" | "danger" | "warn";
+  /** Error text (exception, or every validation problem of this node). */
+  message: string | null;
+  traceback: string[] | null;
+  /** Validation problems by input name ("" when not tied to an input). */
+  inputs: Record<string, string[]>;
+  /** Milliseconds the node ran, once it finished. */
+  durationMs: number | null;
+}
+
+const TONES: Record<NodeRunState["state"], NodeRunMark["tone"]> = {
+  queued: "idle",
+  running: "active",
+  cached: "muted",
+  done: "ok",
+  error: "danger",
+  interrupted: "warn",
+};
+
+/** Per-node marks for the canvas, from a run view (rejection issues included). */
+export function getNodeRunMarks(run: RunView | null): Record<string, NodeRunMark> {
+  const marks: Record<string, NodeRunMark> = {};
+  if (!run) return marks;
+  for (const [id, node] of Object.entries(run.nodes)) {
+    const stepping = node.state === "running" && node.max > 0;
+    marks[id] = {
+      state: node.state,
+      progress: stepping ? node.value / node.max : null,
+      label: stepping ? `${node.value}/${node.max}` : node.state,
+      tone: TONES[node.state],
+      message: node.message,
+      traceback: node.traceback,
+      inputs: {},
+      durationMs: node.startedAt !== null && node.finishedAt !== null ? node.finishedAt - node.startedAt : null,
+    };
+  }
+  for (const issue of run.rejection?.issues ?? []) {
+    if (!issue.nodeId) continue;
+    const mark = (marks[issue.nodeId] ??= { state: "error", progress: null, label: "error", tone: "danger", message: null, traceback: null, inputs: {}, durationMs: null });
+    (mark.inputs[issue.inputName ?? ""] ??= []).push(issue.message);
+    mark.message = mark.message ? `${mark.message}\n${issue.message}` : issue.message;
+  }
+  return marks;
+}
+
+export const STATUS_LABELS: Record<RunStatus, string> = {
+  pending: "sending…",
+  queued: "queued",
+  running: "running",
+  success: "done",
+  error: "failed in a node",
+  interrupted: "interrupted",
+  cancelled: "cancelled",
+  rejected: "refused",
+  lost: "lost",
+  unknown: "unknown",
+  failed: "not sent",
+};
+
+export function statusTone(status: RunStatus): NodeRunMark["tone"] {
+  switch (status) {
+    case "pending":
+    case "queued":
+      return "idle";
+    case "running":
+      return "active";
+    case "success":
+      return "ok";
+    case "error":
+    case "rejected":
+    case "failed":
+      return "danger";
+    case "interrupted":
+    case "cancelled":
+    case "lost":
+    case "unknown":
+      return "warn";
+    default: {
+      const unknown: never = status;
+      throw new Error(`Unexpected run status ${String(unknown)}`);
+    }
+  }
+}
+
+export function formatDuration(ms: number | null): string {
+  if (ms === null) return "–";
+  return ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(ms < 10_000 ? 2 : 1)} s`;
+}

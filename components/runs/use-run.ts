@@ -1,0 +1,140 @@
+"use client";
+
+import { useCallback, useEffect, useMemo, useRef, useState } from "react";
+import { useTRPCClient } from "@/components/trpc";
+import { errorMessage } from "@/components/ui/error-text";
+import type { WorkflowDocument } from "@/lib/graph";
+import { applyRunStreamEvent, computeRunProgress, isTerminalRunStatus, type RunStreamEvent, type RunView } from "@/lib/runs";
+import { getNodeRunMarks, type NodeRunMark } from "./run-state";
+
+/** What to run: a workflow's head, an exact version, or a draft document (recorded as unsaved). */
+export type RunTarget = { workflowId?: string; versionId?: number; document?: WorkflowDocument };
+
+export interface UseRunResult {
+  runId: string | null;
+  /** The run as the server streams it (null before the first start or while loading). */
+  run: RunView | null;
+  /** Per prompt node id, for node cards. */
+  marks: Record<string, NodeRunMark>;
+  /** 0..1 over all nodes, the running node by its steps. */
+  progress: number;
+  /** The latest preview frame (sampler previews), as a data: URL. */
+  preview: { nodeId: string | null; src: string } | null;
+  /** True from start() until the run ends. */
+  active: boolean;
+  starting: boolean;
+  /** A failed start/cancel call (a run that failed has its reason in run.detail instead). */
+  error: string | null;
+  start: (target: RunTarget) => Promise<RunView | null>;
+  /** Runs the exact snapshot of the current run again. */
+  rerun: () => Promise<RunView | null>;
+  cancel: () => Promise<void>;
+  /** Follows another run (e.g. one picked from a list). */
+  follow: (runId: string | null) => void;
+}
+
+/**
+ * Starts runs and follows one over the tRPC subscription: the server replays
+ * the current state first, then sends only what changed, so this stays
+ * cheap on a 1000-node graph.
+ */
+export function useRun(options: { runId?: string | null } = {}): UseRunResult {
+  const client = useTRPCClient();
+  // A run started or followed here wins over the one passed in.
+  const [ownRunId, setRunId] = useState<string | null>(null);
+  const runId = ownRunId ?? options.runId ?? null;
+  const [run, setRun] = useState<RunView | null>(null);
+  const [previewOf, setPreview] = useState<{ runId: string; nodeId: string | null; src: string } | null>(null);
+  const [starting, setStarting] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const runRef = useRef<RunView | null>(null);
+
+  useEffect(() => {
+    if (!runId) return;
+    const sub = client.run.onEvents.subscribe(
+      { runId },
+      {
+        onData: (data) => {
+          const event = data as RunStreamEvent;
+          if (event.type === "preview") {
+            setPreview({ runId, nodeId: event.nodeId, src: `data:${event.mime};base64,${event.dataBase64}` });
+            return;
+          }
+          runRef.current = applyRunStreamEvent(runRef.current, event);
+          setRun(runRef.current);
+        },
+        onError: (e) => setError(errorMessage(e)),
+      },
+    );
+    return () => sub.unsubscribe();
+  }, [client, runId]);
+
+  const adopt = useCallback((view: RunView) => {
+    runRef.current = view;
+    setRun(view);
+    setRunId(view.id);
+  }, []);
+
+  const start = useCallback(
+    async (target: RunTarget) => {
+      setStarting(true);
+      setError(null);
+      try {
+        const view = await client.run.start.mutate(target);
+        adopt(view);
+        return view;
+      } catch (e) {
+        setError(errorMessage(e));
+        return null;
+      } finally {
+        setStarting(false);
+      }
+    },
+    [client, adopt],
+  );
+
+  const rerun = useCallback(async () => {
+    const current = runRef.current;
+    if (!current) return null;
+    setStarting(true);
+    setError(null);
+    try {
+      const view = await client.run.rerun.mutate({ runId: current.id });
+      adopt(view);
+      return view;
+    } catch (e) {
+      setError(errorMessage(e));
+      return null;
+    } finally {
+      setStarting(false);
+    }
+  }, [client, adopt]);
+
+  const cancel = useCallback(async () => {
+    if (!runId) return;
+    try {
+      await client.run.cancel.mutate({ runId });
+    } catch (e) {
+      setError(errorMessage(e));
+    }
+  }, [client, runId]);
+
+  // The subscription may still hold the previous run's view for a moment after switching.
+  const current = run && run.id === runId ? run : null;
+  const marks = useMemo(() => getNodeRunMarks(current), [current]);
+  const progress = useMemo(() => (current ? computeRunProgress(current) : 0), [current]);
+  return {
+    runId,
+    run: current,
+    marks,
+    progress,
+    preview: previewOf && previewOf.runId === runId ? { nodeId: previewOf.nodeId, src: previewOf.src } : null,
+    active: starting || (run !== null && !isTerminalRunStatus(run.status)),
+    starting,
+    error,
+    start,
+    rerun,
+    cancel,
+    follow: setRunId,
+  };
+}
