@@ -172,10 +172,15 @@ describe("running a workflow through the app server on the simulator", () => {
   it("reports queue positions while a run waits", async () => {
     const comfy = await sim({ stepDelayMs: 5 });
     const { api } = await app(comfy.url);
-    const first = await api.run.start.mutate({ document: txt2img(40) });
+    // Long enough for the once-a-second queue check to see the second run waiting.
+    const first = await api.run.start.mutate({ document: txt2img(300) });
     const second = await api.run.start.mutate({ document: txt2img(41) });
     const positions: (number | null)[] = [];
-    const [, b] = await Promise.all([follow(api, first.id), follow(api, second.id, (e) => e.type === "status" && positions.push(e.queuePosition))]);
+    const record = (e: RunStreamEvent) => {
+      if (e.type === "status") positions.push(e.queuePosition);
+      if (e.type === "snapshot") positions.push(e.run.queuePosition);
+    };
+    const [, b] = await Promise.all([follow(api, first.id), follow(api, second.id, record)]);
     expect(b.end.status).toBe("success");
     expect(positions).toContain(1);
   });
