@@ -9,6 +9,7 @@ import { validateDocument } from "@/lib/graph/validate";
 import { parseArgs, type ParsedArgs } from "./args";
 import { loadCatalogue } from "./catalogue";
 import { diffCommand } from "./diff";
+import { runCommand } from "./run";
 
 /** Exit codes: 0 fine, 1 the workflow has issues (or differs, for diff), 2 a file could not be read or understood. */
 export const EXIT_OK = 0;
@@ -44,6 +45,7 @@ Commands:
   hash <file>                          print the semantic hash (layout never changes it)
   diff <a> <b>                         semantic difference between two workflows
   convert <file> --to ui|api|atelier   convert between formats
+  run <file> --server <url>            run on ComfyUI, print node progress, save outputs
 
 <file> may be a ComfyUI UI workflow, an API prompt, an Atelier document (JSON),
 or a PNG/WebP carrying ComfyUI metadata.
@@ -87,6 +89,14 @@ ${COMMON}`,
 Writes to --out, or stdout.
 
 ${COMMON}`,
+  run: `Usage: atelier run <file> --server <url> [--out <dir>] [--json]
+
+Compiles the workflow against the server's own node catalogue, queues it on
+ComfyUI, prints a line as each node runs (and its steps), and saves the
+outputs into --out (default: the current directory).
+  --json         the result (status, saved files, error) as JSON on stdout; progress on stderr
+Exit 0 on success, 1 when ComfyUI refused the prompt or a node failed (or it
+was interrupted or lost), 2 when the file or ComfyUI could not be read or reached.`,
 };
 
 /** A command failed on input it could not read or understand. */
@@ -222,6 +232,7 @@ const COMMANDS: Record<string, (ctx: Context) => Promise<number>> = {
   hash: hashCommand,
   convert: convertCommand,
   diff: (ctx) => diffCommand(ctx, { needFiles, catalogueFor, loadDocument }),
+  run: (ctx) => runCommand(ctx, { needFiles, loadDocument, unreadable: (m) => new Unreadable(m), usage: (m) => new UsageError(m) }),
 };
 
 /**
@@ -245,7 +256,7 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo): Pr
   }
   const run = COMMANDS[command];
   if (!run) {
-    io.err(`atelier: unknown command "${command}". Commands: ${Object.keys(COMMANDS).join(", ")}. (run is not available yet.)\n`);
+    io.err(`atelier: unknown command "${command}". Commands: ${Object.keys(COMMANDS).join(", ")}.\n`);
     return EXIT_UNREADABLE;
   }
   const ctx: Context = { args, io, json: args.flags.has("json") };

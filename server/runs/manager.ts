@@ -75,7 +75,8 @@ interface LiveRun {
   ended: Promise<void>;
 }
 
-function fileRefsOf(output: NodeOutput | null | undefined): FileRef[] {
+/** The files a node output names (images, gifs, videos, audio: anything with a filename). */
+export function fileRefsOf(output: NodeOutput | null | undefined): FileRef[] {
   const refs: FileRef[] = [];
   for (const value of Object.values(output ?? {})) {
     if (!Array.isArray(value)) continue;
