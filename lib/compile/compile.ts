@@ -300,7 +300,7 @@ export function compileToPrompt(source: WorkflowDocument, catalogue: NodeCatalog
       }
       const { scope, nodeId, slot }: { scope: Scope; nodeId: string; slot: number } = state;
       const type = (): string => linkType(state.type, typeSource);
-      const node = scope.nodes[nodeId];
+      const node: GraphNode | undefined = scope.nodes[nodeId];
       if (!node) {
         const where = execId(startScope, startNode.id);
         issues.push({ code: "dangling-link", severity: "error", nodeId: where, input: startInput, message: `Input "${startInput}" of node ${where} is linked to node ${execId(scope, nodeId)}, which does not exist; it was left unconnected.` });
