@@ -526,6 +526,9 @@ export function createRunManager(deps: RunManagerDeps) {
         pending.push(event);
         wake?.();
       });
+      // One abort listener for the whole stream (one per wait would pile up over a long run).
+      const onAbort = () => wake?.();
+      signal?.addEventListener("abort", onAbort, { once: true });
       try {
         yield { type: "snapshot", run: snapshot };
         if (isTerminalRunStatus(snapshot.status)) return;
@@ -535,13 +538,11 @@ export function createRunManager(deps: RunManagerDeps) {
             yield event;
             if (event.type === "end") return;
           }
-          await new Promise<void>((resolve) => {
-            wake = resolve;
-            signal?.addEventListener("abort", () => resolve(), { once: true });
-          });
+          await new Promise<void>((resolve) => (wake = resolve));
           wake = null;
         }
       } finally {
+        signal?.removeEventListener("abort", onAbort);
         unsubscribe();
       }
     },

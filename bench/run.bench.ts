@@ -1,0 +1,86 @@
+// Run path latency with the ComfyUI simulator and the real app server, all
+// in this process: (a) from the tRPC `run.start` call to the simulator
+// receiving POST /prompt (its create_time), and (b) from the simulator
+// sending a `progress` websocket message to the matching node event reaching
+// a tRPC subscriber. p50/p95 with 1 and 10 concurrent runs.
+import { performance } from "node:perf_hooks";
+import WebSocket from "ws";
+import type { RunStreamEvent } from "@/lib/runs";
+import { buildDocument, buildTxt2ImgGraph } from "@/lib/testing";
+import { startSimulator } from "@/server/comfyui";
+import { startTestServer } from "@/server/testing/app-server";
+
+const clock = () => performance.timeOrigin + performance.now();
+
+// Every `progress` message the simulator sends, by prompt:node:value.
+const progressSentAt = new Map<string, number>();
+const originalSend = WebSocket.prototype.send;
+WebSocket.prototype.send = function patchedSend(this: WebSocket, data: unknown, ...rest: unknown[]) {
+  if (typeof data === "string" && data.includes('"progress"')) {
+    try {
+      const m = JSON.parse(data) as { type?: string; data?: { prompt_id?: string; node?: string; value?: number } };
+      if (m.type === "progress" && m.data) progressSentAt.set(`${m.data.prompt_id}:${m.data.node}:${m.data.value}`, clock());
+    } catch {
+      // not a ComfyUI message
+    }
+  }
+  return (originalSend as (...a: unknown[]) => void).call(this, data, ...rest);
+} as typeof WebSocket.prototype.send;
+
+const percentile = (xs: number[], p: number) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))] ?? NaN;
+};
+const fmt = (xs: number[]) => `p50 ${percentile(xs, 50).toFixed(2)} ms, p95 ${percentile(xs, 95).toFixed(2)} ms (n=${xs.length})`;
+
+const sim = await startSimulator({ nodeDelayMs: 1, stepDelayMs: 4, now: clock });
+const app = await startTestServer({ COMFYUI_URL: sim.url });
+const api = app.client();
+let seed = 1;
+
+async function oneRun(toPrompt: number[], toSubscriber: number[]): Promise<void> {
+  const doc = buildDocument(buildTxt2ImgGraph({ checkpoint: "sim-sd15.safetensors", steps: 20, seed: seed++ }));
+  const t0 = clock();
+  const started = await api.run.start.mutate({ document: doc });
+  if (!started.promptId) throw new Error(`run not queued: ${started.status} ${started.detail ?? ""}`);
+  const promptId = started.promptId;
+  await new Promise<void>((resolve, reject) => {
+    const sub = api.run.onEvents.subscribe(
+      { runId: started.id },
+      {
+        onData: (data) => {
+          const e = data as RunStreamEvent;
+          if (e.type === "node" && e.node.state === "running" && e.node.max > 0) {
+            const sent = progressSentAt.get(`${promptId}:${e.nodeId}:${e.node.value}`);
+            if (sent !== undefined) toSubscriber.push(clock() - sent);
+          }
+          if (e.type === "end" || (e.type === "snapshot" && !["pending", "queued", "running"].includes(e.run.status))) {
+            sub.unsubscribe();
+            resolve();
+          }
+        },
+        onError: reject,
+      },
+    );
+  });
+  const history = await app.services.comfy.getHistoryEntry(promptId);
+  const created = history?.prompt[3].create_time;
+  if (typeof created === "number") toPrompt.push(created - t0);
+}
+
+// Warm up: websocket connection, catalogue cache, JIT.
+await oneRun([], []);
+
+for (const concurrency of [1, 10]) {
+  const toPrompt: number[] = [];
+  const toSubscriber: number[] = [];
+  const rounds = concurrency === 1 ? 20 : 3;
+  for (let r = 0; r < rounds; r++) await Promise.all(Array.from({ length: concurrency }, () => oneRun(toPrompt, toSubscriber)));
+  console.log(`${concurrency} concurrent run${concurrency > 1 ? "s" : ""}:`);
+  console.log(`  run.start → simulator receives /prompt: ${fmt(toPrompt)}`);
+  console.log(`  ComfyUI progress message → tRPC subscriber: ${fmt(toSubscriber)}`);
+}
+
+await app.stop();
+await sim.close();
+process.exit(0);
