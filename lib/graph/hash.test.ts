@@ -28,6 +28,30 @@ describe("canonicalize", () => {
     expect(JSON.parse(canonicalize(graph)).nodes).toEqual([[0, 0], [7, 0], ["-1", 0], ["07", 0], ["5:3", 0], ["1234567890123456", 0]]);
   });
 
+  it("writes type and input indices of 10 and more, large and odd slots, and mixed id kinds in one edge as JSON does", () => {
+    const types = Array.from({ length: 12 }, (_, i) => `T${i}`);
+    const inputs = Array.from({ length: 11 }, (_, i) => `in${String(i).padStart(2, "0")}`);
+    const graph = buildGraph(
+      types.map((type, i) => buildNode(i + 1, type)),
+      [
+        ...inputs.map((input) => buildEdge(1, 0, 2, input)),
+        buildEdge(1, 123456789, 3, "in10"),
+        buildEdge("a", 2 ** 31, 3, "in09"),
+        buildEdge(1, -1, "07", "in00"),
+        buildEdge(1, 1.5, "07", "in01"),
+      ],
+    );
+    expect(JSON.parse(canonicalize(graph))).toEqual({
+      edges: [...inputs.map((_, i) => [2, i, 1, 0]), [3, 9, "a", 2 ** 31], [3, 10, 1, 123456789], ["07", 0, 1, -1], ["07", 1, 1, 1.5]],
+      inputs,
+      nodes: types.map((_, i) => [i + 1, i]),
+      types,
+      v: 1,
+    });
+    expect(canonicalize(graph)).toContain('[3,10,1,123456789],["07",0,1,-1],["07",1,1,1.5]],');
+    expect(canonicalize(graph)).toContain("[11,10],[12,11]],");
+  });
+
   it("orders ids by length, then code unit", () => {
     expect(["10", "9", "1:2", "100", "2"].sort(compareIds)).toEqual(["2", "9", "10", "100", "1:2"]);
   });
