@@ -4,6 +4,8 @@ import { join } from "node:path";
 import { defineConfig } from "@playwright/test";
 
 const port = Number(process.env.E2E_PORT ?? 3217);
+// The ComfyUI simulator the app runs workflows on (fast: 5 ms a node, 5 ms a step).
+const simPort = Number(process.env.E2E_SIM_PORT ?? 3218);
 // A fresh database for every run, so tests see only what they create.
 const dataDir = process.env.E2E_DATA_DIR ?? mkdtempSync(join(tmpdir(), "atelier-e2e-"));
 process.env.E2E_DATA_DIR = dataDir;
@@ -36,12 +38,21 @@ export default defineConfig({
       ],
     },
   },
-  webServer: {
-    command: "node --import tsx server/main.ts",
-    url: `http://127.0.0.1:${port}/api/trpc/system.health`,
-    reuseExistingServer: false,
-    timeout: 180_000,
-    stdout: "pipe",
-    env: { PORT: String(port), HOST: "127.0.0.1", ATELIER_DATA_DIR: dataDir, NEXT_TELEMETRY_DISABLED: "1", COMFYUI_URL: "http://127.0.0.1:9" },
-  },
+  webServer: [
+    {
+      command: `node --import tsx server/comfyui/simulator/main.ts --port ${simPort} --delay 5 --step-delay 5 --data ${join(dataDir, "sim")}`,
+      url: `http://127.0.0.1:${simPort}/system_stats`,
+      reuseExistingServer: false,
+      timeout: 60_000,
+      stdout: "pipe",
+    },
+    {
+      command: "node --import tsx server/main.ts",
+      url: `http://127.0.0.1:${port}/api/trpc/system.health`,
+      reuseExistingServer: false,
+      timeout: 180_000,
+      stdout: "pipe",
+      env: { PORT: String(port), HOST: "127.0.0.1", ATELIER_DATA_DIR: dataDir, NEXT_TELEMETRY_DISABLED: "1", COMFYUI_URL: `http://127.0.0.1:${simPort}` },
+    },
+  ],
 });
