@@ -46,7 +46,8 @@ export function createServices(
     db.close();
     throw e;
   }
-  const comfy = new ComfyClient({ baseUrl: env.comfyuiUrl });
+  // Video generations run for many minutes: the client's whole-run deadline must not turn them into "unknown".
+  const comfy = new ComfyClient({ baseUrl: env.comfyuiUrl, timeouts: { generationMs: 6 * 60 * 60_000 } });
   const runManager = createRunManager({ runs, workflows, comfy, dataDir: env.dataDir, now });
   const runsRecovered = runManager.recoverInFlight().catch((error: unknown) => console.error("could not reconcile runs left in flight", error));
   return {

@@ -110,6 +110,20 @@ function nodeTypesOf(doc: WorkflowDocument): Map<string, string> {
   return found;
 }
 
+/** Node types `doc` uses that `catalogue` (the server's) lacks, each naming the first node that needs it. */
+export function findMissingNodeTypes(doc: WorkflowDocument, catalogue: NodeCatalogue, serverUrl: string): RunIssue[] {
+  const missing: RunIssue[] = [];
+  for (const [type, where] of nodeTypesOf(doc)) {
+    if (catalogue[type] || VIRTUAL_NODE_TYPES.has(type)) continue;
+    const hint = BUNDLED_CATALOGUE[type] !== undefined ? "it may be an older ComfyUI" : "install the custom node that provides it";
+    missing.push({ nodeId: where.replace(/^.*node /, ""), classType: type, inputName: null, type: "missing-node-type", message: `ComfyUI at ${serverUrl} has no node type "${type}" (needed by ${where}); ${hint}.` });
+  }
+  return missing;
+}
+
+// Frontend-only nodes: compiled away, never sent.
+const VIRTUAL_NODE_TYPES = new Set(["Reroute", "PrimitiveNode", "Note", "MarkdownNote"]);
+
 export function createRunManager(deps: RunManagerDeps) {
   const { runs, workflows, comfy } = deps;
   const now = deps.now ?? Date.now;
@@ -351,14 +365,7 @@ export function createRunManager(deps: RunManagerDeps) {
     }
 
     // Node types the server lacks, by name and with the node that needs them, before anything is sent.
-    const missing: RunIssue[] = [];
-    for (const [type, where] of nodeTypesOf(source.doc)) {
-      if (!catalogue[type] && BUNDLED_CATALOGUE[type] === undefined && !["Reroute", "PrimitiveNode", "Note", "MarkdownNote"].includes(type)) {
-        missing.push({ nodeId: where.replace(/^.*node /, ""), classType: type, inputName: null, type: "missing-node-type", message: `ComfyUI at ${comfy.baseUrl} has no node type "${type}" (needed by ${where}); install the custom node that provides it.` });
-      } else if (!catalogue[type] && BUNDLED_CATALOGUE[type] !== undefined) {
-        missing.push({ nodeId: where.replace(/^.*node /, ""), classType: type, inputName: null, type: "missing-node-type", message: `ComfyUI at ${comfy.baseUrl} has no node type "${type}" (needed by ${where}); it may be an older ComfyUI.` });
-      }
-    }
+    const missing = findMissingNodeTypes(source.doc, catalogue, comfy.baseUrl);
     const compiled = compileToPrompt(source.doc, catalogue);
     // lib/compile types inputs as unknown; the values are JSON all the same.
     let prompt = compiled.prompt as unknown as ApiPrompt;
@@ -487,6 +494,16 @@ export function createRunManager(deps: RunManagerDeps) {
     start,
     cancel,
     recoverInFlight,
+
+    /** Before a run: what the connected server lacks, or why it cannot be asked. */
+    async check(doc: WorkflowDocument): Promise<{ serverUrl: string; reachable: boolean; problem: string | null; missing: RunIssue[] }> {
+      try {
+        const { catalogue } = await comfy.getNodeCatalogue();
+        return { serverUrl: comfy.baseUrl, reachable: true, problem: null, missing: findMissingNodeTypes(doc, catalogue, comfy.baseUrl) };
+      } catch (error) {
+        return { serverUrl: comfy.baseUrl, reachable: false, problem: (error as Error).message, missing: [] };
+      }
+    },
 
     async rerun(runId: string): Promise<RunView> {
       const previous = runs.getOrThrow(runId);

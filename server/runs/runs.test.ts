@@ -133,6 +133,12 @@ describe("running a workflow through the app server on the simulator", () => {
     const comfy = await sim();
     const { api } = await app(comfy.url);
     const doc = buildDocument(buildGraph([buildNode(1, "EmptyImage", { widgets: { width: 8, height: 8, batch_size: 1, color: 0 } }), buildNode(2, "FancyUpscaler"), buildNode(3, "SaveImage", { widgets: { filename_prefix: "x" } })], [buildEdge(1, 0, 2, "image"), buildEdge(2, 0, 3, "images")]));
+    expect(await api.run.check.mutate({ document: doc })).toEqual({
+      serverUrl: comfy.url,
+      reachable: true,
+      problem: null,
+      missing: [{ nodeId: "2", classType: "FancyUpscaler", inputName: null, type: "missing-node-type", message: `ComfyUI at ${comfy.url} has no node type "FancyUpscaler" (needed by node 2); install the custom node that provides it.` }],
+    });
     const run = await api.run.start.mutate({ document: doc });
     expect(run.status).toBe("rejected");
     expect(run.promptId).toBeNull();
@@ -201,6 +207,22 @@ describe("running a workflow through the app server on the simulator", () => {
     });
     expect(end.status).toBe("lost");
     expect(end.detail).toContain("no longer knows prompt");
+  });
+
+  it("keeps following a run through a network outage and still downloads its output", async () => {
+    const comfy = await sim({ stepDelayMs: 10 });
+    const { api } = await app(comfy.url);
+    let cut = false;
+    const { events, end } = await follow(api, (await api.run.start.mutate({ document: txt2img(60) })).id, (e) => {
+      if (e.type === "node" && e.nodeId === "3" && e.node.value === 2 && !cut) {
+        cut = true;
+        void comfy.stop().then(() => new Promise((r) => setTimeout(r, 300))).then(() => comfy.start());
+      }
+    });
+    expect(end.status).toBe("success");
+    expect(end.outputs).toHaveLength(1);
+    expect(end.outputs[0]!.url).not.toBeNull();
+    expect(events.some((e) => e.type === "status" && e.status === "running")).toBe(true);
   });
 
   it("says plainly, naming the URL, when ComfyUI does not answer; catalogue falls back to the bundled one", async () => {

@@ -18,6 +18,9 @@ export const runRouter = router({
     )
     .mutation(({ ctx, input }) => ctx.services.runManager.start(input)),
 
+  /** Before running: node types the connected ComfyUI lacks (by name, with the node needing each), or why it cannot be asked. */
+  check: publicProcedure.input(z.object({ document: zWorkflowDocument })).mutation(({ ctx, input }) => ctx.services.runManager.check(input.document)),
+
   /** Interrupts a running run, or takes a queued one out of ComfyUI's queue. */
   cancel: publicProcedure.input(z.object({ runId: zRunId })).mutation(({ ctx, input }) => ctx.services.runManager.cancel(input.runId)),
 
