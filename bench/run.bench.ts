@@ -2,8 +2,15 @@
 // in this process: (a) from the tRPC `run.start` call to the simulator
 // receiving POST /prompt (its create_time), and (b) from the simulator
 // sending a `progress` websocket message to the matching node event reaching
-// a tRPC subscriber. p50/p95 with 1 and 10 concurrent runs.
+// a tRPC subscriber. p50/p95 with 1 and 10 concurrent runs. Then (c) from the
+// progress message to the step count changing in the run page's DOM in
+// Chromium (the app with its pages in a child process, the simulator here).
+import { spawn } from "node:child_process";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { performance } from "node:perf_hooks";
+import { chromium } from "@playwright/test";
 import WebSocket from "ws";
 import type { RunStreamEvent } from "@/lib/runs";
 import { buildDocument, buildTxt2ImgGraph } from "@/lib/testing";
@@ -82,5 +89,65 @@ for (const concurrency of [1, 10]) {
 }
 
 await app.stop();
+
+/** (c): the run page in Chromium; needs a production build (`next build`). */
+async function measureDom(): Promise<void> {
+  const root = join(import.meta.dirname, "..");
+  if (!existsSync(join(root, ".next", "BUILD_ID")) || !existsSync(process.env.CHROMIUM_PATH ?? "/usr/bin/chromium")) {
+    console.log("progress → DOM: skipped (needs `next build` and /usr/bin/chromium)");
+    return;
+  }
+  const port = 3393;
+  const dataDir = mkdtempSync(join(tmpdir(), "atelier-run-bench-"));
+  const server = spawn(process.execPath, ["--import", "tsx", "server/main.ts"], {
+    cwd: root,
+    env: { ...process.env, PORT: String(port), ATELIER_DATA_DIR: dataDir, COMFYUI_URL: sim.url, NEXT_TELEMETRY_DISABLED: "1" },
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.stdout!.on("data", (d: Buffer) => d.toString().includes("ready on") && resolve());
+    server.on("exit", (code) => reject(new Error(`app server exited with ${code}`)));
+  });
+  const browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+    args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"],
+  });
+  try {
+    const deltas: number[] = [];
+    for (let r = 0; r < 3; r++) {
+      const page = await browser.newPage();
+      // Hold the run in the queue behind a blocker, so the page is subscribed before its sampler steps.
+      const post = async (path: string, data: unknown) => ((await (await page.request.post(`http://127.0.0.1:${port}/api/trpc/${path}`, { data })).json()) as { result: { data: { id: string; promptId: string } } }).result.data;
+      const blocker = await post("run.start", { document: buildDocument(buildTxt2ImgGraph({ checkpoint: "sim-sd15.safetensors", steps: 100, seed: seed++ })) });
+      const run = await post("run.start", { document: buildDocument(buildTxt2ImgGraph({ checkpoint: "sim-sd15.safetensors", steps: 60, seed: seed++ })) });
+      await page.goto(`http://127.0.0.1:${port}/runs/${run.id}`);
+      await page.getByTestId("run-nodes").waitFor();
+      await page.evaluate(() => {
+        const seen: [string, number][] = [];
+        (window as unknown as { __seen: typeof seen }).__seen = seen;
+        new MutationObserver(() => {
+          const cell = [...document.querySelectorAll('[data-testid="run-nodes"] tbody tr')].find((tr) => tr.firstElementChild?.textContent === "3");
+          const label = cell?.querySelector('[data-testid="node-run-badge"]')?.textContent ?? "";
+          if (/^\d+\/\d+$/.test(label) && seen.at(-1)?.[0] !== label) seen.push([label, performance.timeOrigin + performance.now()]);
+        }).observe(document.body, { subtree: true, childList: true, characterData: true });
+      });
+      await page.getByTestId("run-status").filter({ hasText: "done" }).waitFor({ timeout: 60_000 });
+      const seen = await page.evaluate(() => (window as unknown as { __seen: [string, number][] }).__seen);
+      for (const [label, at] of seen) {
+        const sent = progressSentAt.get(`${run.promptId}:3:${label.split("/")[0]}`);
+        if (sent !== undefined) deltas.push(at - sent);
+      }
+      void blocker;
+      await page.close();
+    }
+    console.log(`1 run watched in Chromium:\n  ComfyUI progress message → run page DOM: ${fmt(deltas)}`);
+  } finally {
+    await browser.close();
+    server.kill("SIGTERM");
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+await measureDom();
 await sim.close();
 process.exit(0);
