@@ -70,8 +70,8 @@ interface Scope {
    * "__proto__" or "constructor" ordinary keys.
    */
   nodes: IdIndex<GraphNode>;
-  /** Incoming edges per target node: short arrays, far lighter than a Map per node on 50,000-node graphs. */
-  inEdges: IdIndex<GraphEdge[]>;
+  /** Incoming edges per target node (see {@link InEdges}). */
+  inEdges: IdIndex<InEdges>;
   children: Map<string, Scope>;
 }
 
@@ -81,17 +81,33 @@ function makeIdIndex<T>(): IdIndex<T> {
   return Object.create(null) as IdIndex<T>;
 }
 
+/**
+ * A node's incoming edges, one per input in order of first appearance: the
+ * edge itself when there is only one, else an array. Every compile builds
+ * this for every node and all of its output survives until the prompt is
+ * sent, so on a 50,000-node chain an array per node is 50,000 more objects
+ * for the young-generation GC to copy (a scavenge there costs 10-18 ms).
+ */
+type InEdges = GraphEdge | GraphEdge[];
+
+/** The incoming edges as an array, for the slow paths (bypassed and virtual nodes) that want one. */
+function listInEdges(scope: Scope, nodeId: string): readonly GraphEdge[] {
+  const into = scope.inEdges[nodeId];
+  return into === undefined ? [] : Array.isArray(into) ? into : [into];
+}
+
 type Resolved = { kind: "link"; id: string; slot: number } | { kind: "value"; value: JsonValue } | { kind: "none" };
 
 function makeScope(graph: Graph, prefix: string[], extra: Partial<Scope>): Scope {
   const nodes = makeIdIndex<GraphNode>();
   for (const node of graph.nodes) nodes[node.id] = node;
-  const inEdges = makeIdIndex<GraphEdge[]>();
+  const inEdges = makeIdIndex<InEdges>();
   for (const edge of graph.edges) {
     const into = inEdges[edge.target];
-    if (!into) inEdges[edge.target] = [edge];
+    // One edge per input, the last one winning, as a Map would keep it.
+    if (into === undefined) inEdges[edge.target] = edge;
+    else if (!Array.isArray(into)) inEdges[edge.target] = into.targetInput === edge.targetInput ? edge : [into, edge];
     else {
-      // One edge per input, the last one winning, as a Map would keep it.
       let at = 0;
       while (at < into.length && into[at]!.targetInput !== edge.targetInput) at++;
       into[at] = edge;
@@ -103,7 +119,8 @@ function makeScope(graph: Graph, prefix: string[], extra: Partial<Scope>): Scope
 /** The edge feeding one input of a node, if any. */
 function edgeInto(scope: Scope, nodeId: string, input: string): GraphEdge | undefined {
   const into = scope.inEdges[nodeId];
-  if (!into) return undefined;
+  if (into === undefined) return undefined;
+  if (!Array.isArray(into)) return into.targetInput === input ? into : undefined;
   for (const edge of into) if (edge.targetInput === input) return edge;
   return undefined;
 }
@@ -127,14 +144,14 @@ function inputSlots(node: GraphNode, catalogue: NodeCatalogue, subgraphs: Map<st
   }
   const def = getNodeDefinition(catalogue, node.type);
   if (def) {
-    const linked = new Set((scope.inEdges[node.id] ?? []).map((e) => e.targetInput));
+    const linked = new Set(listInEdges(scope, node.id).map((e) => e.targetInput));
     return listInputs(def)
       .filter((i) => i.kind === "link" || linked.has(i.name))
       .map((i) => ({ name: i.name, type: i.type }));
   }
   const sub = subgraphs.get(node.type);
   if (sub) return sub.inputs.map((p) => ({ name: p.name, type: p.type }));
-  return (scope.inEdges[node.id] ?? []).map((e) => ({ name: e.targetInput, type: e.type ?? "*" }));
+  return listInEdges(scope, node.id).map((e) => ({ name: e.targetInput, type: e.type ?? "*" }));
 }
 
 function outputType(node: GraphNode, slot: number, catalogue: NodeCatalogue, subgraphs: Map<string, Subgraph>): string {
@@ -404,7 +421,11 @@ export function compileToPrompt(source: WorkflowDocument, catalogue: NodeCatalog
         inputs[name] = Array.isArray(v) ? { __value__: v } : v;
       }
       if (override) for (const [name, v] of override) if (!(name in inputs)) inputs[name] = Array.isArray(v) ? { __value__: v } : v;
-      for (const edge of scope.inEdges[node.id] ?? []) {
+      const into = scope.inEdges[node.id];
+      const many = Array.isArray(into) ? into : undefined;
+      const count = many ? many.length : into === undefined ? 0 : 1;
+      for (let k = 0; k < count; k++) {
+        const edge = many ? many[k]! : (into as GraphEdge);
         const input = edge.targetInput;
         // Fast path for the common link from an ordinary node of the same graph.
         const source = edge.source === "-10" ? undefined : scope.nodes[edge.source];
@@ -419,8 +440,7 @@ export function compileToPrompt(source: WorkflowDocument, catalogue: NodeCatalog
         if (resolved.kind === "link") {
           mayDangle = true;
           inputs[input] = [resolved.id, resolved.slot];
-        }
-        else if (resolved.kind === "value") inputs[input] = Array.isArray(resolved.value) ? { __value__: resolved.value } : resolved.value;
+        } else if (resolved.kind === "value") inputs[input] = Array.isArray(resolved.value) ? { __value__: resolved.value } : resolved.value;
       }
       const entry: ApiNode = { inputs, class_type: node.type, _meta: { title: node.title ?? def?.display_name ?? node.type } };
       prompt[id] = entry;
