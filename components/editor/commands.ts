@@ -17,6 +17,8 @@ export type CommandContext = {
   duplicate: () => void;
   openImport: () => void;
   exportAs: (format: "ui" | "api" | "atelier" | "png") => void;
+  /** Runs the canvas as it is on ComfyUI (the saved version when unchanged, else the draft). */
+  run: () => void;
   /** Where the pointer last was over the canvas, in flow coordinates. */
   pointer: () => { x: number; y: number; screenX: number; screenY: number };
 };
@@ -60,15 +62,11 @@ export const COMMANDS: readonly Command[] = [
   { id: "file.exportApi", label: "Export API prompt (.json)", group: "File", perform: ({ exportAs }) => exportAs("api") },
   { id: "file.exportAtelier", label: "Export Atelier document (.json)", group: "File", perform: ({ exportAs }) => exportAs("atelier") },
   { id: "file.exportPng", label: "Export PNG with embedded workflow", group: "File", perform: ({ exportAs }) => exportAs("png") },
-  {
-    id: "run.queue",
-    label: "Run",
-    group: "Run",
-    keys: ["Ctrl+Enter"],
-    enabled: () => false,
-    disabledReason: "Running on ComfyUI is not wired into the editor yet",
-    perform: () => {},
-  },
+  { id: "run.queue", label: "Run", group: "Run", keys: ["Ctrl+Enter"], perform: ({ run }) => run() },
+  { id: "run.panel", label: "Run panel", group: "Run", perform: ({ store }) => {
+      const s = store.getState();
+      s.setPanel(s.panel === "run" ? null : "run");
+    } },
   { id: "edit.undo", label: "Undo", group: "Edit", keys: ["Ctrl+Z"], enabled: (s) => s.past.length > 0, perform: ({ store }) => store.getState().undo() },
   { id: "edit.redo", label: "Redo", group: "Edit", keys: ["Ctrl+Shift+Z", "Ctrl+Y"], enabled: (s) => s.future.length > 0, perform: ({ store }) => store.getState().redo() },
   { id: "edit.copy", label: "Copy", group: "Edit", keys: ["Ctrl+C"], enabled: hasSelection, perform: ({ copy }) => copy() },

@@ -1,12 +1,14 @@
 "use client";
 
 import { Handle, Position, useStore, type Node, type NodeProps } from "@xyflow/react";
-import { memo, useCallback, useState } from "react";
+import { memo, useCallback, useContext, useState } from "react";
 import { setControl, setTitle, setWidget } from "@/lib/graph/edit";
 import type { GraphIssue } from "@/lib/graph/issues";
 import type { ControlAfterGenerate, JsonValue, NodeId } from "@/lib/graph/model";
 import { getNodeDefinition, listInputs, listOutputs, type InputInfo } from "@/lib/graph/node-def";
-import { useNodeHighlight } from "./diff-overlay";
+import { NodeRunBadge } from "@/components/runs/node-run-badge";
+import { RunOutputs } from "@/components/runs/run-outputs";
+import { RunMarksContext, RunOutputsContext, useNodeHighlight } from "./diff-overlay";
 import { useEditor, useEditorStore } from "./store";
 import { typeColor } from "./type-colors";
 import { ComboWidget, ControlWidget, NumberWidget, TextWidget, ToggleWidget } from "./widgets";
@@ -23,9 +25,11 @@ const noIssues: GraphIssue[] = [];
 const DETAIL_ZOOM = 0.45;
 const selectLowDetail = (s: { transform: [number, number, number] }) => s.transform[2] < DETAIL_ZOOM;
 
-function issueFor(issues: readonly GraphIssue[], input: string): string | undefined {
-  const found = issues.filter((i) => "inputName" in i && i.inputName === input);
-  return found.length > 0 ? found.map((i) => i.message).join("\n") : undefined;
+function issueFor(issues: readonly GraphIssue[], input: string, fromRun?: Record<string, string[]>): string | undefined {
+  const found = issues.filter((i) => "inputName" in i && i.inputName === input).map((i) => i.message);
+  // What ComfyUI itself refused on the last run (its node_errors) marks the same spot.
+  for (const m of fromRun?.[input] ?? []) if (!found.includes(m)) found.push(m);
+  return found.length > 0 ? found.join("\n") : undefined;
 }
 
 function Socket({ type, id, kind, color }: { type: "source" | "target"; id: string; kind: string; color: string }) {
@@ -56,6 +60,8 @@ export const FlowNode = memo(function FlowNode({ id, selected }: NodeProps<Workf
   const [renaming, setRenaming] = useState<string | null>(null);
   const lowDetail = useStore(selectLowDetail);
   const highlight = useNodeHighlight(id);
+  const runMark = useContext(RunMarksContext)[id];
+  const runOutputs = useContext(RunOutputsContext)[id];
 
   const change = useCallback(
     (name: string) => (value: JsonValue) =>
@@ -117,12 +123,19 @@ export const FlowNode = memo(function FlowNode({ id, selected }: NodeProps<Workf
         </span>
       )}
       {highlight && highlight.status !== "moved" && <span className={`node-diff-badge diff-${highlight.status}`}>{highlight.status}</span>}
+      <NodeRunBadge mark={runMark} />
     </div>
     {diffLines}
+    {runMark?.progress != null && (
+      <div className="node-run-progress" role="progressbar" aria-label="Node progress" aria-valuenow={Math.round(runMark.progress * 100)} aria-valuemin={0} aria-valuemax={100}>
+        <div style={{ width: `${Math.round(runMark.progress * 100)}%` }} />
+      </div>
+    )}
+    {runMark?.state === "error" && runMark.message && <div className="node-run-error" role="alert">{runMark.message}</div>}
     </>
   );
 
-  const className = `node-card${highlight ? ` diff-${highlight.status}` : ""}${lowDetail ? " low-detail" : ""} mode-${node.mode}${selected ? " selected" : ""}${errors.length > 0 ? " has-errors" : ""}${def ? "" : " unknown"}${collapsed ? " collapsed" : ""}`;
+  const className = `node-card${runMark ? ` run-${runMark.state}` : ""}${highlight ? ` diff-${highlight.status}` : ""}${lowDetail ? " low-detail" : ""} mode-${node.mode}${selected ? " selected" : ""}${errors.length > 0 ? " has-errors" : ""}${def ? "" : " unknown"}${collapsed ? " collapsed" : ""}`;
 
   if (node.type === "Note" || node.type === "MarkdownNote") {
     return (
@@ -171,7 +184,7 @@ export const FlowNode = memo(function FlowNode({ id, selected }: NodeProps<Workf
             const unknownInput = input ? undefined : unknownInputs[r - linkInputs.length];
             const output = outputs[r];
             const unknownOutput = output ? undefined : unknownOutputs[r - outputs.length];
-            const inputIssue = input ? issueFor(issues, input.name) : undefined;
+            const inputIssue = input ? issueFor(issues, input.name, runMark?.inputs) : undefined;
             return (
               <div className="node-row" key={r}>
                 <div className={`node-input${inputIssue ? " invalid" : ""}`} title={inputIssue}>
@@ -207,7 +220,7 @@ export const FlowNode = memo(function FlowNode({ id, selected }: NodeProps<Workf
           })}
           {!lowDetail && widgetInputs.map((input) => {
             const value = node.widgets[input.name] ?? null;
-            const invalid = issueFor(issues, input.name);
+            const invalid = issueFor(issues, input.name, runMark?.inputs);
             return (
               <div className="node-widget-row" key={input.name}>
                 {/* Any widget can take a link instead, as in ComfyUI. */}
@@ -219,6 +232,11 @@ export const FlowNode = memo(function FlowNode({ id, selected }: NodeProps<Workf
               </div>
             );
           })}
+          {!lowDetail && runOutputs && runOutputs.length > 0 && (
+            <div className="node-outputs nodrag">
+              <RunOutputs outputs={runOutputs} />
+            </div>
+          )}
           {!lowDetail && !def && Object.keys(node.widgets).length > 0 && (
             <dl className="node-opaque-widgets">
               {Object.entries(node.widgets).map(([k, v]) => (

@@ -40,7 +40,7 @@ export type EditorState = {
   issues: GraphIssue[];
   issuesByNode: ReadonlyMap<string, GraphIssue[]>;
   search: SearchRequest | null;
-  panel: "problems" | "json" | "history" | null;
+  panel: "problems" | "json" | "history" | "run" | null;
   /** While comparing, the document the canvas is compared with (added green, changed marked, removed ghosted). */
   compare: { label: string; before: WorkflowDocument } | null;
   shortcutsOpen: boolean;

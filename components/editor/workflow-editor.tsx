@@ -26,7 +26,9 @@ import { ConflictDialog } from "@/components/versions/conflict-dialog";
 import { DraftBanner } from "@/components/versions/draft-banner";
 import { HistoryPanel } from "@/components/versions/history-panel";
 import { useDraftAutosave } from "@/components/versions/use-draft-autosave";
-import { DiffHighlightsContext, GhostNode, type GhostFlowNode } from "./diff-overlay";
+import { RunPanel, useRun } from "@/components/runs";
+import type { RunOutput } from "@/lib/runs";
+import { DiffHighlightsContext, GhostNode, RunMarksContext, RunOutputsContext, type GhostFlowNode } from "./diff-overlay";
 import {
   addNode,
   checkConnection,
@@ -176,6 +178,35 @@ function EditorShell({ offerServerDraft }: { offerServerDraft: boolean }) {
   const [serverDraftOffered, setServerDraftOffered] = useState(offerServerDraft);
   const compare = useEditor((s) => s.compare);
   const router = useRouter();
+  const runner = useRun();
+  const catalogueSource = useEditor((s) => s.catalogueSource);
+  // Node definitions from the connected ComfyUI (its node types, its model lists); the bundled core set until it answers.
+  const serverCatalogue = useQuery(trpc.catalogue.get.queryOptions(undefined, { staleTime: 60_000 }));
+  useEffect(() => {
+    const answer = serverCatalogue.data;
+    if (answer?.source === "server") store.getState().setCatalogue(answer.catalogue as typeof BUNDLED_CATALOGUE, "server");
+  }, [serverCatalogue.data, store]);
+
+  const runOutputs = runner.run?.outputs;
+  const outputsByNode = useMemo(() => {
+    const by: Record<string, RunOutput[]> = {};
+    for (const o of runOutputs ?? []) (by[o.nodeId.split(":")[0]!] ??= []).push(o);
+    return by;
+  }, [runOutputs]);
+
+  const startRun = useCallback(() => {
+    const s = store.getState();
+    const errors = s.issues.filter((i) => i.severity === "error");
+    if (errors.length > 0) {
+      s.setPanel("problems");
+      s.notify(`Fix ${errors.length} problem${errors.length === 1 ? "" : "s"} before running: ${errors[0]!.message}`, "error");
+      return;
+    }
+    s.setPanel("run");
+    // The exact saved version when nothing changed (traceable to it); otherwise the draft, recorded as unsaved.
+    const target = s.doc === s.savedDoc && s.baseVersionId !== null ? { workflowId: s.workflowId, versionId: s.baseVersionId } : { workflowId: s.workflowId, document: s.doc };
+    void runner.start(target);
+  }, [store, runner]);
   const [importInfo, setImportInfo] = useState<{ warnings: { message: string }[]; missingNodeTypes: string[] } | null>(null);
   const [measured, setMeasured] = useState<ReadonlyMap<string, Measured>>(() => new Map());
   const pointer = useRef({ x: 0, y: 0, screenX: 200, screenY: 200 });
@@ -324,9 +355,10 @@ function EditorShell({ offerServerDraft }: { offerServerDraft: boolean }) {
       duplicate,
       openImport: () => fileInput.current?.click(),
       exportAs,
+      run: startRun,
       pointer: () => pointer.current,
     }),
-    [store, flow, doSave, copy, pasteText, duplicate, exportAs],
+    [store, flow, doSave, copy, pasteText, duplicate, exportAs, startRun],
   );
 
   const run = useCallback(
@@ -605,6 +637,15 @@ function EditorShell({ offerServerDraft }: { offerServerDraft: boolean }) {
         <button type="button" className="primary" onClick={doSave} disabled={save.isPending}>
           Save
         </button>
+        <button
+          type="button"
+          className="run-button"
+          onClick={startRun}
+          disabled={runner.starting}
+          title={catalogueSource === "server" ? "Run on ComfyUI (Ctrl+Enter)" : (serverCatalogue.data?.reason ?? "Run on ComfyUI (Ctrl+Enter)")}
+        >
+          {runner.active ? `Running ${Math.round(runner.progress * 100)}%` : "Run"}
+        </button>
       </div>
       {notice && (
         <div className={`notice notice-${notice.tone}`} role={notice.tone === "error" ? "alert" : "status"} data-testid="notice">
@@ -679,6 +720,8 @@ function EditorShell({ offerServerDraft }: { offerServerDraft: boolean }) {
           }}
           onDrop={onDrop}
         >
+          <RunMarksContext.Provider value={runner.marks}>
+          <RunOutputsContext.Provider value={outputsByNode}>
           <DiffHighlightsContext.Provider value={highlights}>
           <ReactFlow<AnyFlowNode, Edge>
             nodes={flowNodes}
@@ -722,8 +765,28 @@ function EditorShell({ offerServerDraft }: { offerServerDraft: boolean }) {
             <ConnectionHint />
           </ReactFlow>
           </DiffHighlightsContext.Provider>
+          </RunOutputsContext.Provider>
+          </RunMarksContext.Provider>
         </div>
         {panel === "problems" && <ProblemsPanel onClose={() => store.getState().setPanel(null)} />}
+        {panel === "run" && (
+          <aside className="side-panel" aria-label="Run">
+            <div className="side-panel-head">
+              <h2>Run</h2>
+              <button type="button" onClick={() => store.getState().setPanel(null)} aria-label="Close run panel">
+                ×
+              </button>
+            </div>
+            <RunPanel
+              controller={runner}
+              onSelectNode={(nodeId) => {
+                const id = nodeId.split(":")[0]!;
+                store.getState().setSelection({ nodes: new Set([id]), groups: new Set(), edges: new Set() });
+                void flow.fitView({ nodes: [{ id }], duration: 250, maxZoom: 1.2 });
+              }}
+            />
+          </aside>
+        )}
         {panel === "history" && (
           <aside className="side-panel" aria-label="History">
             <div className="side-panel-head">
