@@ -56,6 +56,24 @@ export function getNodeRunMarks(run: RunView | null): Record<string, NodeRunMark
   return marks;
 }
 
+const SEVERITY: Record<NodeRunState["state"], number> = { queued: 0, cached: 1, done: 2, interrupted: 3, running: 4, error: 5 };
+
+/**
+ * The mark for a node of the root graph: its own, or for a subgraph instance
+ * the most telling of its inner nodes ("12:5", "12:7:3" for instance 12):
+ * error over running over interrupted over done over cached over queued.
+ */
+export function getNodeRunMark(marks: Record<string, NodeRunMark>, nodeId: string): NodeRunMark | undefined {
+  if (marks[nodeId]) return marks[nodeId];
+  const prefix = `${nodeId}:`;
+  let worst: NodeRunMark | undefined;
+  for (const [id, mark] of Object.entries(marks)) {
+    if (!id.startsWith(prefix)) continue;
+    if (!worst || SEVERITY[mark.state] > SEVERITY[worst.state]) worst = mark;
+  }
+  return worst;
+}
+
 export const STATUS_LABELS: Record<RunStatus, string> = {
   pending: "sending…",
   queued: "queued",
