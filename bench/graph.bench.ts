@@ -5,6 +5,7 @@
 // Targets (sum of the three, median): ≤1 ms at the 1,000-node tree, ≤6 ms at
 // 5,000, ≤12 ms at 10,000; chains as fast as trees; linear growth.
 import { execFileSync } from "node:child_process";
+import { loadavg } from "node:os";
 import { join } from "node:path";
 import { importApiPrompt } from "@/lib/formats";
 import { BUNDLED_CATALOGUE, hashDocument, validateGraph, type WorkflowDocument } from "@/lib/graph";
@@ -65,6 +66,9 @@ function loadDocument(shape: string, size: number): WorkflowDocument {
 }
 
 const compile = await loadCompile();
+// Other work on this shared machine moves the medians more than most code changes do: print the load with the figures.
+const load = () => loadavg().map((l) => l.toFixed(2)).join(" ");
+console.log(`load average at start: ${load()}`);
 const fmt = (ms: number | undefined) => (ms === undefined ? "-" : ms.toFixed(3)).padStart(9);
 console.log(
   `ms over ${baseRuns} timed runs (fewer at 50,000) after warm-up (≥${WARMUP_MIN_RUNS} runs and ≥${WARMUP_MIN_MS} ms per function; "warm-up" shows validate/hash/compile counts): median, and in brackets the fastest run; compile ${compile ? "from lib/compile" : "not available"}`,
@@ -88,3 +92,4 @@ for (const shape of shapes) {
     );
   }
 }
+console.log(`load average at end: ${load()}`);
