@@ -1,7 +1,8 @@
 "use client";
 
+import { useQuery } from "@tanstack/react-query";
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
-import { useTRPCClient } from "@/components/trpc";
+import { useTRPC, useTRPCClient } from "@/components/trpc";
 import { errorMessage } from "@/components/ui/error-text";
 import type { WorkflowDocument } from "@/lib/graph";
 import { applyRunStreamEvent, computeRunProgress, isTerminalRunStatus, type RunStreamEvent, type RunView } from "@/lib/runs";
@@ -34,15 +35,21 @@ export interface UseRunResult {
 }
 
 /**
- * Starts runs and follows one over the tRPC subscription: the server replays
+ * Starts runs and follows one over the tRPC subscription (`runId`, else the
+ * latest run of `workflowId`, else none until `start`): the server replays
  * the current state first, then sends only what changed, so this stays
  * cheap on a 1000-node graph.
  */
-export function useRun(options: { runId?: string | null } = {}): UseRunResult {
+export function useRun(options: { runId?: string | null; workflowId?: string | null } = {}): UseRunResult {
   const client = useTRPCClient();
+  const trpc = useTRPC();
+  // With a workflow and no run given, pick up that workflow's latest run (e.g. one still going after a reload).
+  const latest = useQuery(
+    trpc.run.list.queryOptions({ workflowId: options.workflowId ?? undefined, limit: 1 }, { enabled: Boolean(options.workflowId) && !options.runId, staleTime: Infinity }),
+  );
   // A run started or followed here wins over the one passed in.
   const [ownRunId, setRunId] = useState<string | null>(null);
-  const runId = ownRunId ?? options.runId ?? null;
+  const runId = ownRunId ?? options.runId ?? latest.data?.runs[0]?.id ?? null;
   const [run, setRun] = useState<RunView | null>(null);
   const [previewOf, setPreview] = useState<{ runId: string; nodeId: string | null; src: string } | null>(null);
   const [starting, setStarting] = useState(false);
