@@ -198,7 +198,12 @@ export function createRunManager(deps: RunManagerDeps) {
   function onEvent(run: LiveRun, event: RunEvent): void {
     switch (event.type) {
       case "queued":
-        setStatus(run, "queued", { promptId: event.promptId, queuedAt: now() });
+        setStatus(run, "queued", {
+          promptId: event.promptId,
+          queuedAt: now(),
+          // ComfyUI queued the prompt but dropped the outputs it found invalid (HTTP 200 with node_errors).
+          detail: event.issues.length > 0 ? `ComfyUI left out some outputs: ${event.issues.map((i) => i.message).join("; ")}` : null,
+        });
         if (run.cancelRequested) void cancel(run.view.id);
         else void refreshQueuePositions();
         break;
@@ -237,7 +242,8 @@ export function createRunManager(deps: RunManagerDeps) {
       case "text":
         break;
       case "connection":
-        run.view.detail = event.state === "lost" ? `Connection to ComfyUI at ${comfy.baseUrl} lost (${event.detail}); reconnecting.` : null;
+        if (event.state === "lost") run.view.detail = `Connection to ComfyUI at ${comfy.baseUrl} lost (${event.detail}); reconnecting.`;
+        else if (run.view.detail?.startsWith("Connection to ComfyUI")) run.view.detail = null;
         emit(run, { type: "status", status: run.view.status, queuePosition: run.view.queuePosition, promptId: run.view.promptId, at: now() });
         break;
       default:

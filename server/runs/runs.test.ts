@@ -240,7 +240,12 @@ describe("running a workflow through the app server on the simulator", () => {
     const fast = await api.run.start.mutate({ document: txt2img(2) });
     expect(fast.detail).toContain(`ComfyUI at ${url} failed`);
     expect(fast.detail).toContain("times in a row, so Atelier is not contacting it");
-    expect((await api.run.list.query({ status: ["failed"] })).runs.length).toBe(7);
+    const all = await api.run.list.query({ status: ["failed"] });
+    expect(all.runs.length).toBe(7);
+    const page1 = await api.run.list.query({ status: ["failed"], limit: 4 });
+    const page2 = await api.run.list.query({ status: ["failed"], limit: 4, before: page1.nextBefore! });
+    expect([...page1.runs, ...page2.runs].map((r) => r.id)).toEqual(all.runs.map((r) => r.id));
+    expect(page2.nextBefore).toBeNull();
   });
 
   it("serves the connected server's catalogue with its fingerprint and its status", async () => {
