@@ -65,12 +65,18 @@ function compareEdges(a: GraphEdge, b: GraphEdge): number {
   );
 }
 
-/** Sorted copy, or the array itself when it is already in order: importers and generators mostly emit sorted ids, and an O(n) check beats an O(n log n) sort. */
-function sortedView<T>(items: readonly T[], compare: (a: T, b: T) => number): readonly T[] {
-  for (let i = 1; i < items.length; i++) {
-    if (compare(items[i - 1]!, items[i]!) > 0) return [...items].sort(compare);
-  }
-  return items;
+// Importers and generators mostly emit sorted ids, so the writer checks the order in O(n) and sorts a copy only
+// when it must. One check loop per comparator, rather than one generic loop taking it as a parameter, lets V8
+// inline the comparison: the generic loop called it out of line 20,000 times for a 10,000-node graph.
+
+function nodesInOrder(nodes: readonly GraphNode[]): boolean {
+  for (let i = 1; i < nodes.length; i++) if (compareNodes(nodes[i - 1]!, nodes[i]!) > 0) return false;
+  return true;
+}
+
+function edgesInOrder(edges: readonly GraphEdge[]): boolean {
+  for (let i = 1; i < edges.length; i++) if (compareEdges(edges[i - 1]!, edges[i]!) > 0) return false;
+  return true;
 }
 
 function numberText(value: number): string {
@@ -385,8 +391,8 @@ function intern(names: Map<string, number>, name: string): number {
 }
 
 function writeGraph(w: JsonWriter, graph: Graph): void {
-  const nodes = sortedView(graph.nodes, compareNodes);
-  const edges = sortedView(graph.edges, compareEdges);
+  const nodes = nodesInOrder(graph.nodes) ? graph.nodes : [...graph.nodes].sort(compareNodes);
+  const edges = edgesInOrder(graph.edges) ? graph.edges : [...graph.edges].sort(compareEdges);
   const inputs = new Map<string, number>();
   const types = new Map<string, number>();
   w.raw('{"edges":[');
