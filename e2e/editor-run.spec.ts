@@ -35,3 +35,16 @@ test("a checkpoint the connected server lacks stops the run before it is sent, n
   await expect(page.getByTestId("notice")).toContainText("before running");
   await expect(page.getByRole("complementary", { name: "Problems" })).toContainText("ckpt_name");
 });
+
+test("the queue on the runs page lists a running run across workflows and cancels it", async ({ page }) => {
+  const graph = buildTxt2ImgGraph({ checkpoint: "sim-sd15.safetensors", steps: 4000, width: 64, height: 64 });
+  const res = await page.request.post("/api/trpc/workflow.create", { data: { name: "Queue test", document: buildDocument(graph) } });
+  const wf = (await res.json()).result.data;
+  const started = await page.request.post("/api/trpc/run.start", { data: { workflowId: wf.id } });
+  expect(started.ok()).toBe(true);
+  await page.goto("/runs");
+  const queue = page.getByTestId("queue-view");
+  await expect(queue.getByRole("listitem")).toHaveCount(1);
+  await queue.getByRole("button", { name: "Cancel" }).click();
+  await expect(queue).toContainText("Nothing queued or running.");
+});

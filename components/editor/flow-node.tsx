@@ -7,6 +7,7 @@ import type { GraphIssue } from "@/lib/graph/issues";
 import type { ControlAfterGenerate, JsonValue, NodeId } from "@/lib/graph/model";
 import { getNodeDefinition, listInputs, listOutputs, type InputInfo } from "@/lib/graph/node-def";
 import { NodeRunBadge } from "@/components/runs/node-run-badge";
+import { getNodeRunMark } from "@/components/runs/run-state";
 import { RunOutputs } from "@/components/runs/run-outputs";
 import { RunMarksContext, RunOutputsContext, useNodeHighlight } from "./diff-overlay";
 import { useEditor, useEditorStore } from "./store";
@@ -60,7 +61,8 @@ export const FlowNode = memo(function FlowNode({ id, selected }: NodeProps<Workf
   const [renaming, setRenaming] = useState<string | null>(null);
   const lowDetail = useStore(selectLowDetail);
   const highlight = useNodeHighlight(id);
-  const runMark = useContext(RunMarksContext)[id];
+  // Subgraph instances show the worst state of the nodes inside them ("12:5" → 12).
+  const runMark = getNodeRunMark(useContext(RunMarksContext), id);
   const runOutputs = useContext(RunOutputsContext)[id];
 
   const change = useCallback(

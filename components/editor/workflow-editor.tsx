@@ -178,7 +178,8 @@ function EditorShell({ offerServerDraft }: { offerServerDraft: boolean }) {
   const [serverDraftOffered, setServerDraftOffered] = useState(offerServerDraft);
   const compare = useEditor((s) => s.compare);
   const router = useRouter();
-  const runner = useRun();
+  // Following the workflow's latest run: a run still going after a reload keeps showing on the canvas.
+  const runner = useRun({ workflowId });
   const catalogueSource = useEditor((s) => s.catalogueSource);
   // Node definitions from the connected ComfyUI (its node types, its model lists); the bundled core set until it answers.
   const serverCatalogue = useQuery(trpc.catalogue.get.queryOptions(undefined, { staleTime: 60_000 }));

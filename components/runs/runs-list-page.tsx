@@ -7,6 +7,7 @@ import { useState } from "react";
 import { useTRPC } from "@/components/trpc";
 import { ErrorText } from "@/components/ui/error-text";
 import type { RunStatus, RunView } from "@/lib/runs";
+import { QueueView } from "./queue-view";
 import { formatDuration, STATUS_LABELS, statusTone } from "./run-state";
 import styles from "./runs.module.css";
 
@@ -37,6 +38,7 @@ export function RunsListPage() {
       <div className="page-head">
         <h1>Runs</h1>
       </div>
+      <QueueView />
       <div className={styles.filters}>
         <label>
           Workflow{" "}
