@@ -52,8 +52,21 @@ async function timeToInteractive(page: Page, url: string): Promise<number> {
   return Date.now() - t0;
 }
 
-async function dragFrameMedian(page: Page): Promise<number> {
-  const target = page.locator(".react-flow__node").nth(5);
+/** Zooms in on the middle of the view (the zoom-in control, as a person clicks it) until the canvas is at about 100 %. */
+async function zoomToWorkingScale(page: Page): Promise<number> {
+  let scale = 0;
+  for (let i = 0; i < 40; i++) {
+    const transform = (await page.locator(".react-flow__viewport").getAttribute("style")) ?? "";
+    scale = Number(/scale\(([0-9.]+)\)/.exec(transform)?.[1] ?? 1);
+    if (scale >= 0.95) break;
+    await page.locator(".react-flow__controls-zoomin").click();
+    await page.waitForTimeout(80);
+  }
+  return scale;
+}
+
+async function dragFrameMedian(page: Page, nth = 5): Promise<number> {
+  const target = page.locator(".react-flow__node").nth(nth);
   const box = (await target.boundingBox())!;
   await page.evaluate(`(() => {
     window.__frames = [];
@@ -102,15 +115,28 @@ async function main() {
       for (const [label, url] of [["atelier", `${base}/workflows/${id}`], ["bare React Flow", `${base}/bench/bare/${id}`]] as const) {
         const times: number[] = [];
         let frame = NaN;
+        let workingFrame = NaN;
         for (let r = 0; r < 3; r++) {
           const context = await browser.newContext({ viewport: { width: 1600, height: 1000 } });
           const page = await context.newPage();
           times.push(await timeToInteractive(page, url));
-          if (n === 1000 && r === 0) frame = await dragFrameMedian(page);
+          if (n === 1000 && r === 0) {
+            // Whole graph on screen (fitted) and at a working zoom, where only the nodes in view are drawn.
+            frame = await dragFrameMedian(page);
+            const scale = await zoomToWorkingScale(page);
+            if (process.env.BENCH_DEBUG) {
+              console.log("scale", scale, await page.locator(".react-flow__node").count());
+              await page.screenshot({ path: "/tmp/zoom.png" });
+            }
+            workingFrame = await dragFrameMedian(page, 0);
+          }
           await context.close();
         }
         times.sort((a, b) => a - b);
-        rows.push(`${String(n).padStart(5)} nodes  ${label.padEnd(16)} interactive ${String(times[1]).padStart(5)} ms (median of 3)${Number.isFinite(frame) ? `   drag frame median ${frame.toFixed(1)} ms` : ""}`);
+        rows.push(
+          `${String(n).padStart(5)} nodes  ${label.padEnd(16)} interactive ${String(times[1]).padStart(5)} ms (median of 3)` +
+            (Number.isFinite(frame) ? `   drag frame median ${frame.toFixed(1)} ms fitted, ${workingFrame.toFixed(1)} ms at ~100 %` : ""),
+        );
         console.log(rows[rows.length - 1]);
       }
     }

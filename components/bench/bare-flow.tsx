@@ -1,7 +1,7 @@
 "use client";
 
 import { useQuery } from "@tanstack/react-query";
-import { ReactFlow, ReactFlowProvider, applyNodeChanges, type Edge, type Node, type NodeChange } from "@xyflow/react";
+import { Controls, ReactFlow, ReactFlowProvider, applyNodeChanges, type Edge, type Node, type NodeChange } from "@xyflow/react";
 import { useCallback, useState } from "react";
 import { useTRPC } from "@/components/trpc";
 import type { WorkflowDocument } from "@/lib/graph/model";
@@ -19,7 +19,9 @@ function Bare({ doc }: { doc: WorkflowDocument }) {
   const onNodesChange = useCallback((changes: NodeChange[]) => setNodes((ns) => applyNodeChanges(changes, ns)), []);
   return (
     <div className="canvas" data-testid="canvas" style={{ height: "100%" }}>
-      <ReactFlow nodes={nodes} edges={initial.edges} onNodesChange={onNodesChange} onlyRenderVisibleElements fitView minZoom={0.05} colorMode="dark" />
+      <ReactFlow nodes={nodes} edges={initial.edges} onNodesChange={onNodesChange} onlyRenderVisibleElements fitView minZoom={0.05} colorMode="dark">
+        <Controls />
+      </ReactFlow>
     </div>
   );
 }

@@ -65,6 +65,7 @@ import { JsonPanel } from "./json/json-panel";
 // At module scope so React Flow never sees a new nodeTypes object (it would remount every node).
 const nodeTypes = { workflow: FlowNode, "group-frame": GroupFrame, ghost: GhostNode };
 const GROUP_PREFIX = "group:";
+const NO_HIGHLIGHTS: Readonly<Record<string, never>> = Object.freeze({});
 const CLIPBOARD_KEY = "atelier:clipboard";
 
 type AnyFlowNode = WorkflowFlowNode | GroupFlowNode | GhostFlowNode;
@@ -81,6 +82,17 @@ function isEditableTarget(target: EventTarget | null): boolean {
 // nodes to one node's work.
 const flowNodeCache = new WeakMap<NodeLayout, { sel: boolean; m: Measured | undefined; out: WorkflowFlowNode }>();
 const flowEdgeCache = new WeakMap<GraphEdge, { sel: boolean; type: string | undefined; out: Edge }>();
+
+const nodeData = new Map<string, { nodeId: string }>();
+/** One `data` object per node id for the page's life, so a rebuilt node object still passes the memo check on unchanged data. */
+function dataFor(id: string): { nodeId: string } {
+  let d = nodeData.get(id);
+  if (!d) {
+    d = { nodeId: id };
+    nodeData.set(id, d);
+  }
+  return d;
+}
 
 /** Builds React Flow nodes from the document, reusing the object of every node whose layout, selection and size did not change. */
 function useFlowNodes(measured: ReadonlyMap<string, Measured>): AnyFlowNode[] {
@@ -116,7 +128,7 @@ function useFlowNodes(measured: ReadonlyMap<string, Measured>): AnyFlowNode[] {
         id: n.id,
         type: "workflow",
         position: { x: l?.x ?? (i % 20) * 260, y: l?.y ?? Math.floor(i / 20) * 200 },
-        data: { nodeId: n.id },
+        data: dataFor(n.id),
         selected: sel,
         ...(m ? { measured: m } : {}),
       };
@@ -172,7 +184,11 @@ function EditorShell({ offerServerDraft }: { offerServerDraft: boolean }) {
   const notice = useEditor((s) => s.notice);
   const catalogue = useEditor((s) => s.catalogue);
   const baseVersionId = useEditor((s) => s.baseVersionId);
-  const doc = useEditor((s) => s.doc);
+  // Narrow subscriptions: the shell must not re-render on every drag frame (a move changes only the layout).
+  const graph = useEditor((s) => s.doc.graph);
+  const subgraphs = useEditor((s) => s.doc.subgraphs);
+  /** The document only while comparing; null (stable) otherwise. */
+  const comparedDoc = useEditor((s) => (s.compare ? s.doc : null));
   const [openMenu, setOpenMenu] = useState<Command["group"] | null>(null);
   const [conflict, setConflict] = useState(false);
   const [serverDraftOffered, setServerDraftOffered] = useState(offerServerDraft);
@@ -216,13 +232,13 @@ function EditorShell({ offerServerDraft }: { offerServerDraft: boolean }) {
   const fileInput = useRef<HTMLInputElement>(null);
 
   // A second copy of the draft on the server: the local one (with undo) is lost with the browser's storage, this one is not.
-  useDraftAutosave({ workflowId, baseVersionId, document: doc, dirty });
   const liveFlowNodes = useFlowNodes(measured);
-  const highlights = useMemo(() => (compare ? getDiffHighlights(diffDocuments(compare.before, doc)) : {}), [compare, doc]);
+  // One shared empty object when not comparing: a new {} per edit would re-render every node through the context.
+  const highlights = useMemo(() => (compare && comparedDoc ? getDiffHighlights(diffDocuments(compare.before, comparedDoc)) : NO_HIGHLIGHTS), [compare, comparedDoc]);
   const flowNodes = useMemo((): AnyFlowNode[] => {
     if (!compare) return liveFlowNodes;
     const ghosts = compare.before.graph.nodes
-      .filter((n) => highlights[n.id]?.status === "removed" && !doc.graph.nodes.some((m) => m.id === n.id))
+      .filter((n) => highlights[n.id]?.status === "removed" && !graph.nodes.some((m) => m.id === n.id))
       .map(
         (n): GhostFlowNode => ({
           id: `ghost:${n.id}`,
@@ -235,7 +251,7 @@ function EditorShell({ offerServerDraft }: { offerServerDraft: boolean }) {
         }),
       );
     return [...liveFlowNodes, ...ghosts];
-  }, [compare, liveFlowNodes, highlights, doc.graph.nodes]);
+  }, [compare, liveFlowNodes, highlights, graph.nodes]);
   const flowEdges = useFlowEdges();
 
   const save = useMutation(
@@ -586,8 +602,6 @@ function EditorShell({ offerServerDraft }: { offerServerDraft: boolean }) {
   );
 
   const problemCount = issues.filter((i) => i.severity === "error").length;
-  const graph = doc.graph;
-  const subgraphs = doc.subgraphs;
   // The semantic hash only moves when the graph does, never on a drag.
   const graphHash = useMemo(() => hashDocument({ graph, subgraphs }), [graph, subgraphs]);
   const groupsOrder: Command["group"][] = ["File", "Edit", "Node", "View", "Run"];
@@ -675,7 +689,7 @@ function EditorShell({ offerServerDraft }: { offerServerDraft: boolean }) {
         <ConflictDialog
           workflowId={workflowId}
           baseVersionId={baseVersionId}
-          document={doc}
+          document={store.getState().doc}
           onClose={() => setConflict(false)}
           onRebased={({ document, headVersionId }) => {
             const s = store.getState();
@@ -815,7 +829,7 @@ function EditorShell({ offerServerDraft }: { offerServerDraft: boolean }) {
           </aside>
         )}
         {panel === "json" && (
-          <JsonPanel document={doc} catalogue={catalogue} onApply={(next) => {
+          <DocumentJsonPanel catalogue={catalogue} onApply={(next) => {
               store.getState().replaceDocument(next, "Edit JSON");
               window.setTimeout(() => void flow.fitView({ duration: 200 }), 50);
             }} onClose={() => store.getState().setPanel(null)} />
@@ -839,6 +853,22 @@ function EditorShell({ offerServerDraft }: { offerServerDraft: boolean }) {
       />
     </section>
   );
+}
+
+/** The JSON panel reads the whole document, so it subscribes to it here rather than in the shell. */
+function DocumentJsonPanel(props: Omit<Parameters<typeof JsonPanel>[0], "document">) {
+  const doc = useEditor((s) => s.doc);
+  return <JsonPanel document={doc} {...props} />;
+}
+
+/** Autosaves the draft to the server; its own component so a drag does not re-render the editor around it. */
+function ServerDraftAutosave() {
+  const workflowId = useEditor((s) => s.workflowId);
+  const baseVersionId = useEditor((s) => s.baseVersionId);
+  const doc = useEditor((s) => s.doc);
+  const dirty = useEditor(selectDirty);
+  useDraftAutosave({ workflowId, baseVersionId, document: doc, dirty });
+  return null;
 }
 
 /** Keeps the unsaved draft and its undo history in IndexedDB, a moment after each change. */
@@ -889,6 +919,7 @@ function EditorRoot({ workflowId, name, document, versionId }: { workflowId: str
     <EditorStoreContext.Provider value={store}>
       <ReactFlowProvider>
         <EditorShell offerServerDraft={!restoredLocal} />
+        <ServerDraftAutosave />
       </ReactFlowProvider>
     </EditorStoreContext.Provider>
   );
