@@ -29,6 +29,8 @@ test("connects two nodes, and refuses a wrong type with the reason at the cursor
   await expect(node(page, "10")).toBeVisible();
   await page.getByRole("navigation", { name: "Editor menu" }).getByRole("button", { name: "View", exact: true }).click();
   await page.getByRole("menuitem", { name: "Fit view" }).click();
+  // Let the fit animation finish before grabbing sockets, or they move under the pointer.
+  await page.waitForTimeout(500);
 
   // VAEDecode's IMAGE into the sampler's LATENT input is refused, with the reason shown while dragging.
   await dragBetween(page, handle(page, "8", "0", "source"), handle(page, "3", "latent_image", "target"), { release: false });

@@ -24,7 +24,8 @@ test("creates a workflow, saves it, and finds it again after a reload", async ({
   await page.mouse.up();
   await expect(page.getByTestId("save-state")).toHaveText("Unsaved changes");
   await page.getByRole("button", { name: "Save" }).click();
-  await expect(page.getByTestId("save-state")).toHaveText(/Saved version \d+/);
+  await expect(page.getByTestId("notice")).toHaveText(/Saved version \d+/);
+  await expect(page.getByTestId("save-state")).toHaveText(/^Version \d+$/);
   // The node's flow position (its transform) is what a reload must restore.
   const movedTransform = await sampler.evaluate((el) => (el as HTMLElement).style.transform);
 
