@@ -1,5 +1,22 @@
 import { isAbsolute, resolve } from "node:path";
 import { z } from "zod";
+import type { ComfyTimeouts } from "./comfyui";
+
+/** Which variable overrides which ComfyUI client timeout (all in milliseconds). */
+export const COMFYUI_TIMEOUT_VARIABLES = {
+  connectMs: "COMFYUI_CONNECT_TIMEOUT_MS",
+  readMs: "COMFYUI_READ_TIMEOUT_MS",
+  queueMs: "COMFYUI_QUEUE_TIMEOUT_MS",
+  imageDownloadMs: "COMFYUI_IMAGE_TIMEOUT_MS",
+  videoDownloadMs: "COMFYUI_VIDEO_TIMEOUT_MS",
+  generationMs: "COMFYUI_RUN_TIMEOUT_MS",
+} as const satisfies Record<keyof ComfyTimeouts, string>;
+
+// readEnv puts the variable's name in front of the message.
+function zMilliseconds() {
+  const message = "must be a whole number of milliseconds greater than 0 (e.g. 30000 for 30 s)";
+  return z.coerce.number({ error: message }).int(message).positive(message).max(Number.MAX_SAFE_INTEGER, message).optional();
+}
 
 /**
  * Configuration from the environment, read once at start-up. Every variable
@@ -13,6 +30,12 @@ const zEnv = z.object({
   COMFYUI_URL: z.url().default("http://127.0.0.1:8188"),
   OLLAMA_HOST: z.url().default("http://127.0.0.1:11434"),
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
+  COMFYUI_CONNECT_TIMEOUT_MS: zMilliseconds(),
+  COMFYUI_READ_TIMEOUT_MS: zMilliseconds(),
+  COMFYUI_QUEUE_TIMEOUT_MS: zMilliseconds(),
+  COMFYUI_IMAGE_TIMEOUT_MS: zMilliseconds(),
+  COMFYUI_VIDEO_TIMEOUT_MS: zMilliseconds(),
+  COMFYUI_RUN_TIMEOUT_MS: zMilliseconds(),
 });
 
 export type Env = {
@@ -23,6 +46,8 @@ export type Env = {
   comfyuiUrl: string;
   ollamaHost: string;
   logLevel: "debug" | "info" | "warn" | "error";
+  /** Only the timeouts set in the environment; the rest keep the app's defaults. */
+  comfyuiTimeouts: Partial<ComfyTimeouts>;
 };
 
 const LOOPBACK = new Set(["127.0.0.1", "localhost", "::1", "[::1]"]);
@@ -67,6 +92,9 @@ export function readEnv(
       comfyuiUrl: e.COMFYUI_URL.replace(/\/+$/, ""),
       ollamaHost: e.OLLAMA_HOST.replace(/\/+$/, ""),
       logLevel: e.LOG_LEVEL,
+      comfyuiTimeouts: Object.fromEntries(
+        Object.entries(COMFYUI_TIMEOUT_VARIABLES).flatMap(([key, variable]) => (e[variable] === undefined ? [] : [[key, e[variable]]])),
+      ),
     },
   };
 }

@@ -1,5 +1,5 @@
 import { fileURLToPath } from "node:url";
-import { ComfyClient } from "./comfyui";
+import { ComfyClient, type ComfyTimeouts } from "./comfyui";
 import type { Env } from "./env";
 import { createRunManager, createRunRepository, type RunManager, type RunRepository } from "./runs";
 import { openDatabase, type Db } from "./store/db";
@@ -29,6 +29,12 @@ export type Services = {
 /** The built-in templates shipped with the code (`workflows/<template>/<semver>.json`). */
 export const BUILTIN_TEMPLATES_DIR = fileURLToPath(new URL("../workflows", import.meta.url));
 
+/**
+ * Where the app's ComfyUI timeouts differ from the client's own defaults (an env variable still wins).
+ * Video generations run for many minutes: the whole-run deadline must not turn them into "unknown".
+ */
+export const APP_TIMEOUT_DEFAULTS: Partial<ComfyTimeouts> = { generationMs: 6 * 60 * 60_000 };
+
 export function createServices(
   env: Env,
   options: { now?: () => number; version?: string; templatesDir?: string | null } = {},
@@ -46,8 +52,7 @@ export function createServices(
     db.close();
     throw e;
   }
-  // Video generations run for many minutes: the client's whole-run deadline must not turn them into "unknown".
-  const comfy = new ComfyClient({ baseUrl: env.comfyuiUrl, timeouts: { generationMs: 6 * 60 * 60_000 } });
+  const comfy = new ComfyClient({ baseUrl: env.comfyuiUrl, timeouts: { ...APP_TIMEOUT_DEFAULTS, ...env.comfyuiTimeouts } });
   const runManager = createRunManager({ runs, workflows, comfy, dataDir: env.dataDir, now });
   const runsRecovered = runManager.recoverInFlight().catch((error: unknown) => console.error("could not reconcile runs left in flight", error));
   return {
