@@ -1,8 +1,12 @@
 import { z } from "zod";
 import { publicProcedure, router } from "@/server/api/trpc";
+import { describeSettings } from "@/server/settings";
 
 export const systemRouter = router({
   health: publicProcedure.query(({ ctx }) => ({ ok: true, version: ctx.services.version, comfyuiUrl: ctx.services.env.comfyuiUrl })),
+
+  /** The configuration in effect (read-only: it comes from environment variables at start-up). Never includes the token. */
+  settings: publicProcedure.query(({ ctx }) => describeSettings(ctx.services.env, ctx.services.comfy.timeouts)),
 
   /** A beat every few seconds over the WebSocket: the UI shows "connected" while they arrive. */
   onHeartbeat: publicProcedure
