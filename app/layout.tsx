@@ -24,6 +24,7 @@ export default function RootLayout({ children }: { children: ReactNode }) {
               <Link href="/">Workflows</Link>
               <Link href="/templates">Templates</Link>
               <Link href="/runs">Runs</Link>
+              <Link href="/settings">Settings</Link>
             </nav>
             <ConnectionStatus />
           </header>
