@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { buildDocument, buildGridLayout, buildTxt2ImgGraph } from "@/lib/testing";
+import { buildDocument, buildEdge, buildGraph, buildGridLayout, buildNode, buildTxt2ImgGraph } from "@/lib/testing";
 import { node, openNewWorkflow } from "./helpers";
 
 test("Run shows each node working on the canvas, the sampler's progress, and the image on the output node", async ({ page }) => {
@@ -47,4 +47,18 @@ test("the queue on the runs page lists a running run across workflows and cancel
   await expect(queue.getByRole("listitem")).toHaveCount(1);
   await queue.getByRole("button", { name: "Cancel" }).click();
   await expect(queue).toContainText("Nothing queued or running.");
+});
+
+test("uploads an image into a LoadImage node and previews it", async ({ page }) => {
+  const graph = buildGraph(
+    [buildNode(1, "LoadImage", { widgets: { image: "example.png" } }), buildNode(2, "PreviewImage")],
+    [buildEdge(1, 0, 2, "images")],
+  );
+  await openNewWorkflow(page, "Upload test", buildDocument(graph, { layout: buildGridLayout(graph, { columns: 2, spacing: 380 }) }));
+  const loader = node(page, "1");
+  const pixel = Buffer.from("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8DwHwAFBQIAX8jx0gAAAABJRU5ErkJggg==", "base64");
+  await loader.getByLabel("Upload image").setInputFiles({ name: "dot.png", mimeType: "image/png", buffer: pixel });
+  await expect(loader.getByRole("button", { name: "image", exact: true })).toContainText("dot.png");
+  await expect(loader.getByAltText("Preview of dot.png")).toBeVisible();
+  expect(await loader.getByAltText("Preview of dot.png").evaluate((img) => (img as HTMLImageElement).naturalWidth)).toBe(1);
 });

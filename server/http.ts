@@ -4,6 +4,7 @@ import { createHTTPHandler } from "@trpc/server/adapters/standalone";
 import { applyWSSHandler } from "@trpc/server/adapters/ws";
 import { WebSocketServer } from "ws";
 import { appRouter } from "./api/root";
+import { serveInputFile } from "./comfyui/input-files";
 import { serveRunFile } from "./runs";
 import type { Services } from "./services";
 
@@ -76,6 +77,8 @@ export function createAppServer(services: Services, pages: PageHandler | null): 
     }
     // Run outputs, looked up by run id and index in the run record.
     if (url.pathname.startsWith("/files/runs/") && serveRunFile(req, res, url.pathname, { runs: services.runs, dataDir: services.env.dataDir })) return;
+    // Images for LoadImage widgets, uploaded to and shown from ComfyUI's input folder.
+    if (serveInputFile(req, res, url, services.comfy)) return;
     if (!pages) {
       res.writeHead(404, { "content-type": "text/plain; charset=utf-8" });
       res.end("Not found\n");

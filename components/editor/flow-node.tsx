@@ -12,6 +12,7 @@ import { RunOutputs } from "@/components/runs/run-outputs";
 import { RunMarksContext, RunOutputsContext, useNodeHighlight } from "./diff-overlay";
 import { useEditor, useEditorStore } from "./store";
 import { typeColor } from "./type-colors";
+import { ImageWidget } from "./image-widget";
 import { ComboWidget, ControlWidget, NumberWidget, TextWidget, ToggleWidget } from "./widgets";
 
 export type WorkflowFlowNode = Node<{ nodeId: string }, "workflow">;
@@ -261,7 +262,11 @@ function WidgetFor({ input, value, onChange, invalid }: { input: InputInfo; valu
     case "FLOAT":
       return <NumberWidget input={input} value={value} onChange={onChange} invalid={invalid} />;
     case "COMBO":
-      return <ComboWidget input={input} value={value} onChange={onChange} invalid={invalid} />;
+      return input.options.image_upload ? (
+        <ImageWidget input={input} value={value} onChange={onChange} invalid={invalid} />
+      ) : (
+        <ComboWidget input={input} value={value} onChange={onChange} invalid={invalid} />
+      );
     case "BOOLEAN":
       return <ToggleWidget input={input} value={value} onChange={onChange} />;
     case "STRING":
