@@ -13,11 +13,13 @@ import { HistoryPanel } from "./history-panel";
 import styles from "./versions.module.css";
 
 /** A workflow's full history beside the diff of the two versions picked. */
-export function WorkflowHistoryPage({ workflowId }: { workflowId: string }) {
+export function WorkflowHistoryPage({ workflowId, version }: { workflowId: string; version?: number }) {
   const trpc = useTRPC();
   const router = useRouter();
   const wf = useQuery(trpc.workflow.get.queryOptions({ id: workflowId }));
-  const [pair, setPair] = useState<[number, number] | null>(null);
+  const [picked, setPair] = useState<[number, number] | null>(null);
+  // Arriving from a run's output (?version=N): show that version against the head until another pair is picked.
+  const pair: [number, number] | null = picked ?? (version !== undefined && wf.data ? [version, wf.data.head.id] : null);
   const diff = useQuery(trpc.version.diff.queryOptions({ fromVersionId: pair?.[0] ?? 1, toVersionId: pair?.[1] ?? 1 }, { enabled: pair !== null }));
   return (
     <section className="page" style={{ maxWidth: 1200 }}>
@@ -26,6 +28,11 @@ export function WorkflowHistoryPage({ workflowId }: { workflowId: string }) {
         <Link href={`/workflows/${workflowId}`}>Back to the editor</Link>
       </div>
       <ErrorText error={wf.error ?? diff.error} />
+      {version !== undefined && picked === null ? (
+        <p role="status" data-testid="linked-version">
+          Version {version} is the exact version a run used{wf.data && wf.data.head.id !== version ? `; below, what changed from it to the head (version ${wf.data.head.id})` : "; it is the head"}.
+        </p>
+      ) : null}
       {wf.data ? <TemplateUpgrade workflowId={workflowId} headVersionId={wf.data.head.id} onUpgraded={() => setPair(null)} /> : null}
       <div className={styles.twoCols}>
         <HistoryPanel
