@@ -113,34 +113,46 @@ async function measureDom(): Promise<void> {
     args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"],
   });
   try {
-    const deltas: number[] = [];
-    for (let r = 0; r < 3; r++) {
-      const page = await browser.newPage();
-      // Hold the run in the queue behind a blocker, so the page is subscribed before its sampler steps.
-      const post = async (path: string, data: unknown) => ((await (await page.request.post(`http://127.0.0.1:${port}/api/trpc/${path}`, { data })).json()) as { result: { data: { id: string; promptId: string } } }).result.data;
-      const blocker = await post("run.start", { document: buildDocument(buildTxt2ImgGraph({ checkpoint: "sim-sd15.safetensors", steps: 100, seed: seed++ })) });
-      const run = await post("run.start", { document: buildDocument(buildTxt2ImgGraph({ checkpoint: "sim-sd15.safetensors", steps: 60, seed: seed++ })) });
-      await page.goto(`http://127.0.0.1:${port}/runs/${run.id}`);
-      await page.getByTestId("run-nodes").waitFor();
-      await page.evaluate(() => {
-        const seen: [string, number][] = [];
-        (window as unknown as { __seen: typeof seen }).__seen = seen;
-        new MutationObserver(() => {
-          const cell = [...document.querySelectorAll('[data-testid="run-nodes"] tbody tr')].find((tr) => tr.firstElementChild?.textContent === "3");
-          const label = cell?.querySelector('[data-testid="node-run-badge"]')?.textContent ?? "";
-          if (/^\d+\/\d+$/.test(label) && seen.at(-1)?.[0] !== label) seen.push([label, performance.timeOrigin + performance.now()]);
-        }).observe(document.body, { subtree: true, childList: true, characterData: true });
-      });
-      await page.getByTestId("run-status").filter({ hasText: "done" }).waitFor({ timeout: 60_000 });
-      const seen = await page.evaluate(() => (window as unknown as { __seen: [string, number][] }).__seen);
-      for (const [label, at] of seen) {
-        const sent = progressSentAt.get(`${run.promptId}:3:${label.split("/")[0]}`);
-        if (sent !== undefined) deltas.push(at - sent);
+    const post = async (path: string, data: unknown) =>
+      ((await (await fetch(`http://127.0.0.1:${port}/api/trpc/${path}`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(data) })).json()) as { result: { data: { id: string; promptId: string } } }).result.data;
+    const watchScript = `(() => {
+      const seen = [];
+      window.__seen = seen;
+      new MutationObserver(() => {
+        const row = [...document.querySelectorAll('[data-testid="run-nodes"] tbody tr')].find((tr) => tr.firstElementChild?.textContent === "3");
+        const label = row?.querySelector('[data-testid="node-run-badge"]')?.textContent ?? "";
+        if (/^\\d+\\/\\d+$/.test(label) && (seen.length === 0 || seen[seen.length - 1][0] !== label)) seen.push([label, performance.timeOrigin + performance.now()]);
+      }).observe(document.body, { subtree: true, childList: true, characterData: true });
+    })()`;
+    // 1 run, then 10 runs each watched on its own page (ComfyUI executes them one after another, the pages all listen).
+    for (const concurrency of [1, 10]) {
+      const deltas: number[] = [];
+      for (let r = 0; r < (concurrency === 1 ? 3 : 1); r++) {
+        // Hold the runs in the queue behind a blocker, so every page is subscribed before its sampler steps.
+        // Long enough for every page to open and subscribe first.
+        await post("run.start", { document: buildDocument(buildTxt2ImgGraph({ checkpoint: "sim-sd15.safetensors", steps: 100 + 700 * (concurrency - 1), seed: seed++ })) });
+        const runs = [];
+        for (let i = 0; i < concurrency; i++) runs.push(await post("run.start", { document: buildDocument(buildTxt2ImgGraph({ checkpoint: "sim-sd15.safetensors", steps: 60, seed: seed++ })) }));
+        const pages = [];
+        for (const run of runs) {
+          const page = await browser.newPage();
+          await page.goto(`http://127.0.0.1:${port}/runs/${run.id}`);
+          await page.getByTestId("run-nodes").waitFor();
+          await page.evaluate(watchScript);
+          pages.push({ page, run });
+        }
+        for (const { page, run } of pages) {
+          await page.getByTestId("run-status").filter({ hasText: "done" }).waitFor({ timeout: 120_000 });
+          const seen = (await page.evaluate("window.__seen")) as [string, number][];
+          for (const [label, at] of seen) {
+            const sent = progressSentAt.get(`${run.promptId}:3:${label.split("/")[0]}`);
+            if (sent !== undefined) deltas.push(at - sent);
+          }
+          await page.close();
+        }
       }
-      void blocker;
-      await page.close();
+      console.log(`${concurrency} run${concurrency > 1 ? "s" : ""} watched in Chromium, one page each:\n  ComfyUI progress message → run page DOM: ${fmt(deltas)}`);
     }
-    console.log(`1 run watched in Chromium:\n  ComfyUI progress message → run page DOM: ${fmt(deltas)}`);
   } finally {
     await browser.close();
     server.kill("SIGTERM");
