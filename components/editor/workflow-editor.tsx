@@ -65,6 +65,8 @@ import { JsonPanel } from "./json/json-panel";
 // At module scope so React Flow never sees a new nodeTypes object (it would remount every node).
 const nodeTypes = { workflow: FlowNode, "group-frame": GroupFrame, ghost: GhostNode };
 const GROUP_PREFIX = "group:";
+const PRO_OPTIONS = { hideAttribution: true };
+const minimapNodeColor = (n: { type?: string }) => (n.type === "group-frame" ? "transparent" : "#666");
 const NO_HIGHLIGHTS: Readonly<Record<string, never>> = Object.freeze({});
 const CLIPBOARD_KEY = "atelier:clipboard";
 
@@ -601,6 +603,32 @@ function EditorShell({ offerServerDraft }: { offerServerDraft: boolean }) {
     [importFile],
   );
 
+  // Stable handler identities: React Flow copies every prop into its store on each render, and a new
+  // function there wakes its subscribers, which on a drag frame at 1,000 nodes is work we can skip.
+  const onConnectStart = useCallback((_: unknown, params: OnConnectStartParams) => {
+    connectFrom.current = params;
+  }, []);
+  const onNodeDragStart = useCallback(
+    (_: unknown, node: AnyFlowNode) => {
+      const g: NonNullable<typeof gesture.current> = { id: `${Date.now()}-${node.id}` };
+      if (node.id.startsWith(GROUP_PREFIX)) {
+        const d = store.getState().doc;
+        const groupId = node.id.slice(GROUP_PREFIX.length);
+        g.groupMembers = new Map(nodesInGroup(d, groupId).map((id) => [id, { x: d.layout.nodes[id]!.x, y: d.layout.nodes[id]!.y }]));
+        g.groupStart = { x: node.position.x, y: node.position.y };
+      }
+      gesture.current = g;
+    },
+    [store],
+  );
+  const onNodeDragStop = useCallback(() => {
+    gesture.current = null;
+  }, []);
+  const onPaneClick = useCallback(() => {
+    setOpenMenu(null);
+    store.getState().setSelection({ nodes: new Set(), groups: new Set(), edges: new Set() });
+  }, [store]);
+
   const problemCount = issues.filter((i) => i.severity === "error").length;
   // The semantic hash only moves when the graph does, never on a drag.
   const graphHash = useMemo(() => hashDocument({ graph, subgraphs }), [graph, subgraphs]);
@@ -745,24 +773,12 @@ function EditorShell({ offerServerDraft }: { offerServerDraft: boolean }) {
             onNodesChange={onNodesChange}
             onEdgesChange={onEdgesChange}
             onConnect={onConnect}
-            onConnectStart={(_, params) => (connectFrom.current = params)}
+            onConnectStart={onConnectStart}
             onConnectEnd={onConnectEnd}
             isValidConnection={isValidConnection}
-            onNodeDragStart={(_, node) => {
-              const g: NonNullable<typeof gesture.current> = { id: `${Date.now()}-${node.id}` };
-              if (node.id.startsWith(GROUP_PREFIX)) {
-                const d = store.getState().doc;
-                const groupId = node.id.slice(GROUP_PREFIX.length);
-                g.groupMembers = new Map(nodesInGroup(d, groupId).map((id) => [id, { x: d.layout.nodes[id]!.x, y: d.layout.nodes[id]!.y }]));
-                g.groupStart = { x: node.position.x, y: node.position.y };
-              }
-              gesture.current = g;
-            }}
-            onNodeDragStop={() => (gesture.current = null)}
-            onPaneClick={() => {
-              setOpenMenu(null);
-              store.getState().setSelection({ nodes: new Set(), groups: new Set(), edges: new Set() });
-            }}
+            onNodeDragStart={onNodeDragStart}
+            onNodeDragStop={onNodeDragStop}
+            onPaneClick={onPaneClick}
             deleteKeyCode={null}
             selectionKeyCode="Shift"
             multiSelectionKeyCode="Shift"
@@ -772,11 +788,11 @@ function EditorShell({ offerServerDraft }: { offerServerDraft: boolean }) {
             maxZoom={4}
             fitView
             colorMode="dark"
-            proOptions={{ hideAttribution: true }}
+            proOptions={PRO_OPTIONS}
           >
             <Background />
             <Controls />
-            <MiniMap pannable zoomable nodeColor={(n) => (n.type === "group-frame" ? "transparent" : "#666")} />
+            <MiniMap pannable zoomable nodeColor={minimapNodeColor} />
             <ConnectionHint />
           </ReactFlow>
           </DiffHighlightsContext.Provider>
