@@ -2,6 +2,7 @@
 
 import { useReactFlow } from "@xyflow/react";
 import { getIssueNodeId } from "@/lib/graph/issues";
+import { SidePanel } from "./side-panel";
 import { useEditor } from "./store";
 
 /** Every validation issue of the draft; clicking one pans to its node and selects it. */
@@ -12,15 +13,15 @@ export function ProblemsPanel({ onClose }: { onClose: () => void }) {
   const flow = useReactFlow();
   const errors = issues.filter((i) => i.severity === "error").length;
   return (
-    <aside className="side-panel" aria-label="Problems">
-      <div className="side-panel-head">
-        <h2>
+    <SidePanel
+      label="Problems"
+      title={
+        <>
           Problems <span className="muted">({errors} errors, {issues.length - errors} warnings)</span>
-        </h2>
-        <button type="button" onClick={onClose} aria-label="Close problems">
-          ×
-        </button>
-      </div>
+        </>
+      }
+      onClose={onClose}
+    >
       {issues.length === 0 ? (
         <p className="muted">No problems: ComfyUI would accept this graph.</p>
       ) : (
@@ -47,6 +48,6 @@ export function ProblemsPanel({ onClose }: { onClose: () => void }) {
           })}
         </ul>
       )}
-    </aside>
+    </SidePanel>
   );
 }

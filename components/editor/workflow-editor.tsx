@@ -57,6 +57,7 @@ import { GroupFrame, type GroupFlowNode } from "./group-frame";
 import { NodeSearch, type SearchResult } from "./node-search";
 import { ProblemsPanel } from "./problems-panel";
 import { ShortcutsSheet } from "./shortcuts-sheet";
+import { SidePanel } from "./side-panel";
 import { EditorStoreContext, createEditorStore, selectDirty, useEditor, useEditorStore, type EditorStore } from "./store";
 import { typeColor } from "./type-colors";
 import { exportDocument, importFromFile, ImportNotice } from "./files";
@@ -801,13 +802,7 @@ function EditorShell({ offerServerDraft }: { offerServerDraft: boolean }) {
         </div>
         {panel === "problems" && <ProblemsPanel onClose={() => store.getState().setPanel(null)} />}
         {panel === "run" && (
-          <aside className="side-panel" aria-label="Run">
-            <div className="side-panel-head">
-              <h2>Run</h2>
-              <button type="button" onClick={() => store.getState().setPanel(null)} aria-label="Close run panel">
-                ×
-              </button>
-            </div>
+          <SidePanel label="Run" onClose={() => store.getState().setPanel(null)}>
             <RunPanel
               controller={runner}
               onSelectNode={(nodeId) => {
@@ -816,17 +811,10 @@ function EditorShell({ offerServerDraft }: { offerServerDraft: boolean }) {
                 void flow.fitView({ nodes: [{ id }], duration: 250, maxZoom: 1.2 });
               }}
             />
-          </aside>
+          </SidePanel>
         )}
         {panel === "history" && (
-          <aside className="side-panel" aria-label="History">
-            <div className="side-panel-head">
-              <h2>History</h2>
-              <Link href={`/workflows/${workflowId}/history`}>Full history, publish, upgrade</Link>
-              <button type="button" onClick={() => store.getState().setPanel(null)} aria-label="Close history">
-                ×
-              </button>
-            </div>
+          <SidePanel label="History" extra={<Link href={`/workflows/${workflowId}/history`}>Full history, publish, upgrade</Link>} onClose={() => store.getState().setPanel(null)}>
             <HistoryPanel
               workflowId={workflowId}
               onRestore={() => {
@@ -837,12 +825,13 @@ function EditorShell({ offerServerDraft }: { offerServerDraft: boolean }) {
               }}
               onFork={(id) => router.push(`/workflows/${id}`)}
               onOpenDiff={(fromId) => {
-                void queryClient.fetchQuery(trpc.version.get.queryOptions({ versionId: fromId })).then((v) =>
-                  store.getState().setCompare({ label: `version ${fromId}`, before: v.document }),
-                );
+                void queryClient
+                  .fetchQuery(trpc.version.get.queryOptions({ versionId: fromId }))
+                  .then((v) => store.getState().setCompare({ label: `version ${fromId}`, before: v.document }))
+                  .catch((e: unknown) => store.getState().notify(`Could not load version ${fromId}: ${errorMessage(e)}`, "error"));
               }}
             />
-          </aside>
+          </SidePanel>
         )}
         {panel === "json" && (
           <DocumentJsonPanel catalogue={catalogue} onApply={(next) => {
@@ -897,7 +886,12 @@ function useDraftPersistence(store: EditorStore) {
       timer = setTimeout(() => {
         const cur = store.getState();
         if (cur.doc === cur.savedDoc) void clearDraft(cur.workflowId);
-        else void storeDraft({ workflowId: cur.workflowId, baseVersionId: cur.baseVersionId, doc: cur.doc, past: cur.past, future: cur.future, savedAt: Date.now() });
+        else
+          storeDraft({ workflowId: cur.workflowId, baseVersionId: cur.baseVersionId, doc: cur.doc, past: cur.past, future: cur.future, savedAt: Date.now() }).catch(
+            (e: unknown) =>
+              // A full or blocked IndexedDB must not fail silently: say so (the server keeps its own copy of the draft).
+              store.getState().notify(`This browser could not keep your draft (${e instanceof Error ? e.message : String(e)}); the server still autosaves it, and Save keeps it for good.`, "error"),
+          );
       }, 400);
     });
     return () => {

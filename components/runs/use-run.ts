@@ -82,12 +82,13 @@ export function useRun(options: { runId?: string | null; workflowId?: string | n
     setRunId(view.id);
   }, []);
 
-  const start = useCallback(
-    async (target: RunTarget) => {
+  /** Sends a start-like call and follows the run it creates; a refusal becomes `error`, not a throw. */
+  const launch = useCallback(
+    async (call: () => Promise<RunView>) => {
       setStarting(true);
       setError(null);
       try {
-        const view = await client.run.start.mutate(target);
+        const view = await call();
         adopt(view);
         return view;
       } catch (e) {
@@ -97,25 +98,16 @@ export function useRun(options: { runId?: string | null; workflowId?: string | n
         setStarting(false);
       }
     },
-    [client, adopt],
+    [adopt],
   );
+
+  const start = useCallback((target: RunTarget) => launch(() => client.run.start.mutate(target)), [client, launch]);
 
   const rerun = useCallback(async () => {
     const current = runRef.current;
     if (!current) return null;
-    setStarting(true);
-    setError(null);
-    try {
-      const view = await client.run.rerun.mutate({ runId: current.id });
-      adopt(view);
-      return view;
-    } catch (e) {
-      setError(errorMessage(e));
-      return null;
-    } finally {
-      setStarting(false);
-    }
-  }, [client, adopt]);
+    return launch(() => client.run.rerun.mutate({ runId: current.id }));
+  }, [client, launch]);
 
   const cancel = useCallback(async () => {
     if (!runId) return;
