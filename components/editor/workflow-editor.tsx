@@ -201,7 +201,8 @@ function EditorShell({ offerServerDraft }: { offerServerDraft: boolean }) {
   const runner = useRun({ workflowId });
   const catalogueSource = useEditor((s) => s.catalogueSource);
   // Node definitions from the connected ComfyUI (its node types, its model lists); the bundled core set until it answers.
-  const serverCatalogue = useQuery(trpc.catalogue.get.queryOptions(undefined, { staleTime: 60_000 }));
+  const catalogueQuery = useMemo(() => trpc.catalogue.get.queryOptions(undefined, { staleTime: 60_000 }), [trpc]);
+  const serverCatalogue = useQuery(catalogueQuery);
   useEffect(() => {
     const answer = serverCatalogue.data;
     if (answer?.source === "server") store.getState().setCatalogue(answer.catalogue as typeof BUNDLED_CATALOGUE, "server");
@@ -214,7 +215,13 @@ function EditorShell({ offerServerDraft }: { offerServerDraft: boolean }) {
     return by;
   }, [runOutputs]);
 
-  const startRun = useCallback(() => {
+  const startRun = useCallback(async () => {
+    // A run started before the server's catalogue arrived would be checked against the bundled one only (which knows no
+    // model files): wait for the answer in flight (or ask again when it is stale), so the check uses what ComfyUI has.
+    if (store.getState().catalogueSource !== "server") {
+      const answer = await queryClient.fetchQuery(catalogueQuery).catch(() => null);
+      if (answer?.source === "server") store.getState().setCatalogue(answer.catalogue as typeof BUNDLED_CATALOGUE, "server");
+    }
     const s = store.getState();
     const errors = s.issues.filter((i) => i.severity === "error");
     if (errors.length > 0) {
@@ -226,7 +233,7 @@ function EditorShell({ offerServerDraft }: { offerServerDraft: boolean }) {
     // The exact saved version when nothing changed (traceable to it); otherwise the draft, recorded as unsaved.
     const target = s.doc === s.savedDoc && s.baseVersionId !== null ? { workflowId: s.workflowId, versionId: s.baseVersionId } : { workflowId: s.workflowId, document: s.doc };
     void runner.start(target);
-  }, [store, runner]);
+  }, [store, runner, queryClient, catalogueQuery]);
   const [importInfo, setImportInfo] = useState<{ warnings: { message: string }[]; missingNodeTypes: string[] } | null>(null);
   const [measured, setMeasured] = useState<ReadonlyMap<string, Measured>>(() => new Map());
   const pointer = useRef({ x: 0, y: 0, screenX: 200, screenY: 200 });
@@ -375,7 +382,7 @@ function EditorShell({ offerServerDraft }: { offerServerDraft: boolean }) {
       duplicate,
       openImport: () => fileInput.current?.click(),
       exportAs,
-      run: startRun,
+      run: () => void startRun(),
       pointer: () => pointer.current,
     }),
     [store, flow, doSave, copy, pasteText, duplicate, exportAs, startRun],
@@ -684,7 +691,7 @@ function EditorShell({ offerServerDraft }: { offerServerDraft: boolean }) {
         <button
           type="button"
           className="run-button"
-          onClick={startRun}
+          onClick={() => void startRun()}
           disabled={runner.starting}
           title={catalogueSource === "server" ? "Run on ComfyUI (Ctrl+Enter)" : (serverCatalogue.data?.reason ?? "Run on ComfyUI (Ctrl+Enter)")}
         >
