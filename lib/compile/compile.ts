@@ -1,5 +1,8 @@
 import type { NodeCatalogue, NodeDefinition } from "@/lib/graph/catalogue";
 import type { Graph, GraphEdge, GraphNode, JsonValue, Subgraph, WorkflowDocument } from "@/lib/graph/model";
+import { IdIndex } from "@/lib/graph/id-index";
+import { SUBGRAPH_OUTPUT_NODE } from "@/lib/graph/model";
+import { createRecord, setEntry } from "@/lib/graph/records";
 import { getInput, getNodeDefinition, isVirtualNodeType, listInputs, listOutputs } from "@/lib/graph/node-def";
 import type { ApiNode, ApiPrompt } from "@/lib/formats/api";
 import { expandLegacyGroupNodes } from "./group-nodes";
@@ -60,69 +63,98 @@ interface Scope {
   parent?: Scope;
   /** Set when an enclosing instance is muted or bypassed: nothing inside runs. */
   disabled: boolean;
+  /** Node id → position in `graph.nodes`; the last node wins when an id repeats, as a record keyed by id would have it. */
+  index: IdIndex;
+  /** Whether some id repeats, so a node's position may not be the one its id resolves to. */
+  repeatedIds: boolean;
+  /** Whether any node is a PrimitiveNode, found while indexing so graphs without one skip a pass over their nodes. */
+  hasPrimitives: boolean;
   /**
-   * Nodes and incoming edges by node id, in null-prototype objects rather
-   * than Maps: ids are mostly integer strings ("1".."10000"), which V8 keeps
-   * as array elements found through the string's cached index, about three
-   * times faster to build and read than a Map of 10,000 strings (the two
-   * indexes were a third of compile time). Other ids ("5:3", "-10") fall back
-   * to a dictionary, no slower than a Map; a null prototype keeps
-   * "__proto__" or "constructor" ordinary keys.
+   * Incoming edges per node position, as linked lists in edge order:
+   * inHead[position] → first edge, inNext[edge] → next edge (-1 ends).
+   * Typed arrays rather than an array or a record per node: the compiled
+   * prompt already gives the GC 50,000 live objects to copy on a
+   * 50,000-node graph, and per-node indexes doubled that. Edges into the
+   * subgraph output boundary (-20), which is not a node, sit at position
+   * `graph.nodes.length`.
    */
-  nodes: IdIndex<GraphNode>;
-  /** Incoming edges per target node (see {@link InEdges}). */
-  inEdges: IdIndex<InEdges>;
+  inHead: Int32Array;
+  inNext: Int32Array;
   children: Map<string, Scope>;
-}
-
-type IdIndex<T> = Record<string, T | undefined>;
-
-function makeIdIndex<T>(): IdIndex<T> {
-  return Object.create(null) as IdIndex<T>;
-}
-
-/**
- * A node's incoming edges, one per input in order of first appearance: the
- * edge itself when there is only one, else an array. Every compile builds
- * this for every node and all of its output survives until the prompt is
- * sent, so on a 50,000-node chain an array per node is 50,000 more objects
- * for the young-generation GC to copy (a scavenge there costs 10-18 ms).
- */
-type InEdges = GraphEdge | GraphEdge[];
-
-/** The incoming edges as an array, for the slow paths (bypassed and virtual nodes) that want one. */
-function listInEdges(scope: Scope, nodeId: string): readonly GraphEdge[] {
-  const into = scope.inEdges[nodeId];
-  return into === undefined ? [] : Array.isArray(into) ? into : [into];
 }
 
 type Resolved = { kind: "link"; id: string; slot: number } | { kind: "value"; value: JsonValue } | { kind: "none" };
 
 function makeScope(graph: Graph, prefix: string[], extra: Partial<Scope>): Scope {
-  const nodes = makeIdIndex<GraphNode>();
-  for (const node of graph.nodes) nodes[node.id] = node;
-  const inEdges = makeIdIndex<InEdges>();
-  for (const edge of graph.edges) {
-    const into = inEdges[edge.target];
-    // One edge per input, the last one winning, as a Map would keep it.
-    if (into === undefined) inEdges[edge.target] = edge;
-    else if (!Array.isArray(into)) inEdges[edge.target] = into.targetInput === edge.targetInput ? edge : [into, edge];
-    else {
-      let at = 0;
-      while (at < into.length && into[at]!.targetInput !== edge.targetInput) at++;
-      into[at] = edge;
-    }
+  const nodes = graph.nodes;
+  const edges = graph.edges;
+  const index = new IdIndex(nodes.length + 1);
+  let repeatedIds = false;
+  let hasPrimitives = false;
+  for (let i = 0; i < nodes.length; i++) {
+    const node = nodes[i]!;
+    if (index.set(node.id, i) >= 0) repeatedIds = true;
+    if (node.type === "PrimitiveNode") hasPrimitives = true;
   }
-  return { key: prefix.join(":"), prefix, graph, disabled: false, nodes, inEdges, children: new Map(), ...extra };
+  index.add(SUBGRAPH_OUTPUT_NODE, nodes.length);
+  const inHead = new Int32Array(nodes.length + 1).fill(-1);
+  const inNext = new Int32Array(edges.length).fill(-1);
+  // Prepending while walking the edges backwards leaves every list in edge order.
+  for (let e = edges.length - 1; e >= 0; e--) {
+    const t = index.get(edges[e]!.target);
+    if (t < 0) continue;
+    inNext[e] = inHead[t]!;
+    inHead[t] = e;
+  }
+  return { key: prefix.join(":"), prefix, graph, disabled: false, index, repeatedIds, hasPrimitives, inHead, inNext, children: new Map(), ...extra };
+}
+
+/** The node with this id in a scope, if any. */
+function nodeById(scope: Scope, nodeId: string): GraphNode | undefined {
+  const at = scope.index.get(nodeId);
+  return at < 0 ? undefined : scope.graph.nodes[at];
+}
+
+/** The position whose edge list holds the edges into node `nodeId` (-1 when nothing can point at it). */
+function edgeListOf(scope: Scope, nodeId: string): number {
+  return scope.index.get(nodeId);
+}
+
+/**
+ * The edge feeding one input, from the list at `at`: the last one when
+ * several edges name the same input, as ComfyUI keeps the last link
+ * written into a prompt input.
+ */
+function edgeIntoAt(scope: Scope, at: number, input: string): GraphEdge | undefined {
+  const edges = scope.graph.edges;
+  let found: GraphEdge | undefined;
+  for (let e = at < 0 ? -1 : scope.inHead[at]!; e >= 0; e = scope.inNext[e]!) {
+    const edge = edges[e]!;
+    if (edge.targetInput === input) found = edge;
+  }
+  return found;
 }
 
 /** The edge feeding one input of a node, if any. */
 function edgeInto(scope: Scope, nodeId: string, input: string): GraphEdge | undefined {
-  const into = scope.inEdges[nodeId];
-  if (into === undefined) return undefined;
-  if (!Array.isArray(into)) return into.targetInput === input ? into : undefined;
-  for (const edge of into) if (edge.targetInput === input) return edge;
-  return undefined;
+  return edgeIntoAt(scope, edgeListOf(scope, nodeId), input);
+}
+
+/** True when edge `e` is the first in its list to feed its input (later ones with the same input are its duplicates). */
+function firstForInput(scope: Scope, at: number, e: number): boolean {
+  const input = scope.graph.edges[e]!.targetInput;
+  for (let k = scope.inHead[at]!; k !== e; k = scope.inNext[k]!) if (scope.graph.edges[k]!.targetInput === input) return false;
+  return true;
+}
+
+/** A node's incoming edges, one per input (the last of several), in order of each input's first edge. */
+function listInEdges(scope: Scope, nodeId: string): GraphEdge[] {
+  const at = edgeListOf(scope, nodeId);
+  const list: GraphEdge[] = [];
+  for (let e = at < 0 ? -1 : scope.inHead[at]!; e >= 0; e = scope.inNext[e]!) {
+    if (firstForInput(scope, at, e)) list.push(edgeIntoAt(scope, at, scope.graph.edges[e]!.targetInput)!);
+  }
+  return list;
 }
 
 const execId = (scope: Scope, nodeId: string) => (scope.prefix.length === 0 ? nodeId : `${scope.key}:${nodeId}`);
@@ -302,7 +334,7 @@ export function compileToPrompt(source: WorkflowDocument, catalogue: NodeCatalog
         if (!edge) return { kind: "none" };
         if (edge.source === "-10" && scope.parent && scope.subgraph && scope.instanceId !== undefined) {
           const port: Subgraph["inputs"][number] | undefined = scope.subgraph.inputs[edge.sourceSlot];
-          const instance: GraphNode | undefined = scope.parent.nodes[scope.instanceId];
+          const instance: GraphNode | undefined = nodeById(scope.parent, scope.instanceId);
           if (!port || !instance) return { kind: "none" };
           const outer = edgeInto(scope.parent, instance.id, port.name);
           if (!outer) {
@@ -317,7 +349,7 @@ export function compileToPrompt(source: WorkflowDocument, catalogue: NodeCatalog
       }
       const { scope, nodeId, slot }: { scope: Scope; nodeId: string; slot: number } = state;
       const type = (): string => linkType(state.type, typeSource);
-      const node: GraphNode | undefined = scope.nodes[nodeId];
+      const node: GraphNode | undefined = nodeById(scope, nodeId);
       if (!node) {
         const where = execId(startScope, startNode.id);
         issues.push({ code: "dangling-link", severity: "error", nodeId: where, input: startInput, message: `Input "${startInput}" of node ${where} is linked to node ${execId(scope, nodeId)}, which does not exist; it was left unconnected.` });
@@ -368,6 +400,7 @@ export function compileToPrompt(source: WorkflowDocument, catalogue: NodeCatalog
   // PrimitiveNode.applyToGraph: the primitive's value is written into each target widget before serialising.
   const overrides = new Map<string, Map<string, JsonValue>>();
   for (const scope of scopes) {
+    if (!scope.hasPrimitives) continue;
     // Outgoing edges are only needed from primitives, so they are gathered here rather than indexed for every node.
     const primitives = new Map<string, GraphEdge[]>();
     for (const node of scope.graph.nodes) if (node.type === "PrimitiveNode" && Object.hasOwn(node.widgets, "value")) primitives.set(node.id, []);
@@ -381,7 +414,7 @@ export function compileToPrompt(source: WorkflowDocument, catalogue: NodeCatalog
         issues.push({ code: "text-replacement-skipped", severity: "warning", nodeId: execId(scope, node.id), message: `PrimitiveNode ${execId(scope, node.id)} asks for %…% text replacement, which needs the clock and the graph at run time; the text was sent unchanged.` });
       }
       for (const edge of primitives.get(node.id)!) {
-        const target = scope.nodes[edge.target];
+        const target = nodeById(scope, edge.target);
         if (!target || isVirtualNodeType(target.type) || subgraphs.has(target.type)) continue;
         const id = execId(scope, target.id);
         let map = overrides.get(id);
@@ -398,10 +431,14 @@ export function compileToPrompt(source: WorkflowDocument, catalogue: NodeCatalog
   const sourceTypes = new TypeMemo(catalogue, subgraphs);
   // Set when a link may point at a node left out of the prompt; when none can, the pass that removes such links is skipped.
   let mayDangle = unexpandedIds.size > 0;
-  let prompt: ApiPrompt = {};
+  // Null prototype: node ids and input names are user data, and "__proto__" must stay an ordinary key.
+  let prompt: ApiPrompt = createRecord<ApiNode>();
   for (const scope of scopes) {
     if (scope.disabled) continue;
-    for (const node of scope.graph.nodes) {
+    const nodes = scope.graph.nodes;
+    const edges = scope.graph.edges;
+    for (let p = 0; p < nodes.length; p++) {
+      const node = nodes[p]!;
       if (node.mode !== "active" || !nodeTypes.isPlain(node.type)) continue;
       const id = execId(scope, node.id);
       if (unexpandedIds.size > 0 && unexpandedIds.has(node.id) && scope.prefix.length === 0) {
@@ -418,32 +455,34 @@ export function compileToPrompt(source: WorkflowDocument, catalogue: NodeCatalog
         if (!Object.hasOwn(node.widgets, name)) continue;
         const v = override?.has(name) ? override.get(name)! : (node.widgets[name] as JsonValue);
         // Arrays mean links in an API prompt; ComfyUI's backend unwraps {__value__: [...]}.
-        inputs[name] = Array.isArray(v) ? { __value__: v } : v;
+        setEntry(inputs, name, Array.isArray(v) ? { __value__: v } : v);
       }
-      if (override) for (const [name, v] of override) if (!(name in inputs)) inputs[name] = Array.isArray(v) ? { __value__: v } : v;
-      const into = scope.inEdges[node.id];
-      const many = Array.isArray(into) ? into : undefined;
-      const count = many ? many.length : into === undefined ? 0 : 1;
-      for (let k = 0; k < count; k++) {
-        const edge = many ? many[k]! : (into as GraphEdge);
+      if (override) for (const [name, v] of override) if (!Object.hasOwn(inputs, name)) setEntry(inputs, name, Array.isArray(v) ? { __value__: v } : v);
+      const at = scope.repeatedIds ? edgeListOf(scope, node.id) : p;
+      const head = scope.inHead[at]!;
+      for (let e = head; e >= 0; e = scope.inNext[e]!) {
+        let edge = edges[e]!;
+        // Several edges into one input: the first places the input, the last gives its value.
+        if (e !== head || scope.inNext[e]! >= 0) {
+          if (!firstForInput(scope, at, e)) continue;
+          edge = edgeIntoAt(scope, at, edge.targetInput)!;
+        }
         const input = edge.targetInput;
         // Fast path for the common link from an ordinary node of the same graph.
-        const source = edge.source === "-10" ? undefined : scope.nodes[edge.source];
+        const source = edge.source === "-10" ? undefined : nodeById(scope, edge.source);
         if (source && source.mode !== "bypassed" && sourceTypes.isPlain(source.type)) {
-          // An active plain source in an enabled scope is in the prompt; a muted one is not, nor is an id of
-          // "__proto__", which `prompt[id] =` turns into a prototype rather than a key.
-          if (source.mode !== "active" || source.id === "__proto__") mayDangle = true;
-          inputs[input] = [execId(scope, source.id), edge.sourceSlot];
+          // An active plain source in an enabled scope is in the prompt; a muted one is not.
+          if (source.mode !== "active") mayDangle = true;
+          setEntry(inputs, input, [execId(scope, source.id), edge.sourceSlot]);
           continue;
         }
         const resolved = resolve(scope, node, input);
         if (resolved.kind === "link") {
           mayDangle = true;
-          inputs[input] = [resolved.id, resolved.slot];
-        } else if (resolved.kind === "value") inputs[input] = Array.isArray(resolved.value) ? { __value__: resolved.value } : resolved.value;
+          setEntry(inputs, input, [resolved.id, resolved.slot]);
+        } else if (resolved.kind === "value") setEntry(inputs, input, Array.isArray(resolved.value) ? { __value__: resolved.value } : resolved.value);
       }
-      const entry: ApiNode = { inputs, class_type: node.type, _meta: { title: node.title ?? def?.display_name ?? node.type } };
-      prompt[id] = entry;
+      prompt[id] = { inputs, class_type: node.type, _meta: { title: node.title ?? def?.display_name ?? node.type } };
     }
   }
 
@@ -459,7 +498,7 @@ export function compileToPrompt(source: WorkflowDocument, catalogue: NodeCatalog
   }
 
   if (options.outputs && options.outputs.length > 0) {
-    const kept: ApiPrompt = {};
+    const kept: ApiPrompt = createRecord<ApiNode>();
     const queue: string[] = [];
     for (const id of options.outputs) {
       if (!Object.hasOwn(prompt, id)) {

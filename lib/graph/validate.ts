@@ -1,6 +1,7 @@
 import type { NodeCatalogue, NodeDefinition } from "./catalogue";
 import type { GraphIssue, IssueOf, SourceCause } from "./issues";
 import { SUBGRAPH_INPUT_NODE, SUBGRAPH_OUTPUT_NODE, type Graph, type GraphEdge, type GraphNode, type JsonValue, type NodeId, type Subgraph, type WorkflowDocument } from "./model";
+import { IdIndex } from "./id-index";
 import {
   areTypesCompatible,
   getDefinitionTables,
@@ -53,13 +54,20 @@ const MODE_BYPASSED = 2;
 interface Tables {
   nodes: readonly GraphNode[];
   edges: readonly GraphEdge[];
-  /** Node id → index. A null-prototype object, not a Map: ids are mostly integer-like strings, which V8 stores as array elements, about 5× faster to fill and probe than Map string keys. */
-  index: Record<string, number>;
+  /** Node id → position (the first node with that id). */
+  index: IdIndex;
   kind: Uint8Array;
   mode: Uint8Array;
-  defs: (NodeDefinition | undefined)[];
-  /** Input/output tables per node (undefined unless kind is NORMAL), resolved once so hot loops skip the per-definition cache. */
-  info: (DefinitionTables | undefined)[];
+  /**
+   * Per node (kind NORMAL only), a position in `defs` and `info`: the distinct
+   * definitions met, with their input/output tables resolved once so hot
+   * loops skip the per-definition cache. A typed array rather than an array
+   * of n definitions: `new Array(n)` beyond ~16,000 slots is a dictionary in
+   * V8, and a 50,000-node graph paid for hashing every store.
+   */
+  typeOf: Int32Array;
+  defs: NodeDefinition[];
+  info: DefinitionTables[];
   /** Incoming edges as singly linked lists: inHead[node] → edge, inNext[edge] → next edge (-1 ends). */
   inHead: Int32Array;
   inNext: Int32Array;
@@ -144,11 +152,12 @@ function buildTables(graph: Graph, catalogue: NodeCatalogue, options: ValidateOp
   const edges = Array.isArray(graph.edges) ? graph.edges : [];
   const n = nodes.length;
   const m = edges.length;
-  const index: Record<string, number> = Object.create(null) as Record<string, number>;
+  const index = new IdIndex(n);
   const kind = new Uint8Array(n);
   const mode = new Uint8Array(n);
-  const defs: (NodeDefinition | undefined)[] = new Array(n);
-  const info: (DefinitionTables | undefined)[] = new Array(n);
+  const typeOf = new Int32Array(n);
+  const defs: NodeDefinition[] = [];
+  const info: DefinitionTables[] = [];
   const sgDefs = extra?.byType ?? (options.subgraphs && options.subgraphs.length > 0 ? subgraphDefinitions(options.subgraphs, catalogue) : undefined);
   const duplicates = new Map<string, number>();
 
@@ -156,28 +165,30 @@ function buildTables(graph: Graph, catalogue: NodeCatalogue, options: ValidateOp
   // most catalogue probes (a dictionary-mode object with hundreds of keys).
   let lastType: string | undefined;
   let lastDef: NodeDefinition | undefined;
-  let lastInfo: DefinitionTables | undefined;
+  let lastSlot = -1;
   for (let i = 0; i < n; i++) {
     const node = nodes[i]!;
     const id = node.id;
-    if (index[id] !== undefined) {
+    if (index.add(id, i) >= 0) {
       kind[i] = DUPLICATE;
       duplicates.set(id, (duplicates.get(id) ?? 1) + 1);
       continue;
     }
-    index[id] = i;
     mode[i] = node.mode === "muted" ? MODE_MUTED : node.mode === "bypassed" ? MODE_BYPASSED : MODE_ACTIVE;
     const type = node.type;
     if (type !== lastType) {
       lastType = type;
       lastDef = getNodeDefinition(catalogue, type) ?? sgDefs?.get(type);
-      lastInfo = lastDef === undefined ? undefined : getDefinitionTables(lastDef);
+      lastSlot = lastDef === undefined ? -1 : defs.indexOf(lastDef);
+      if (lastDef !== undefined && lastSlot < 0) {
+        lastSlot = defs.length;
+        defs.push(lastDef);
+        info.push(getDefinitionTables(lastDef));
+      }
     }
-    const def = lastDef;
-    if (def !== undefined) {
+    if (lastDef !== undefined) {
       kind[i] = NORMAL;
-      defs[i] = def;
-      info[i] = lastInfo;
+      typeOf[i] = lastSlot;
     } else if (type === "Reroute") kind[i] = REROUTE;
     else if (type === "PrimitiveNode") kind[i] = PRIMITIVE;
     else if (type === "Note" || type === "MarkdownNote") kind[i] = NOTE;
@@ -205,27 +216,26 @@ function buildTables(graph: Graph, catalogue: NodeCatalogue, options: ValidateOp
   }
 
   const inHead = new Int32Array(n).fill(-1);
+  const inTail = new Int32Array(n);
   const inNext = new Int32Array(m).fill(-1);
   const edgeSource = new Int32Array(m);
   const edgeTarget = new Int32Array(m);
   const badEdge = new Uint8Array(m);
-  // Prepend, then the per-node lists run newest first; walk edges backwards so
-  // each list ends up in edge order and "first edge into an input" is stable.
-  for (let e = m - 1; e >= 0; e--) {
-    const edge = edges[e]!;
-    const s = index[edge.source];
-    const t = index[edge.target];
-    edgeSource[e] = s ?? -1;
-    edgeTarget[e] = t ?? -1;
-    if (t !== undefined) {
-      inNext[e] = inHead[t]!;
-      inHead[t] = e;
-    }
-  }
+  // One pass over the edges both links them into per-node lists (appended, so
+  // each list is in edge order and "first edge into an input" is stable) and
+  // checks their ends: past ~10,000 nodes the edge objects no longer fit the
+  // CPU caches, and each pass over them costs as much as the checks.
   for (let e = 0; e < m; e++) {
     const edge = edges[e]!;
-    const s = edgeSource[e]!;
-    const t = edgeTarget[e]!;
+    const s = index.get(edge.source);
+    const t = index.get(edge.target);
+    edgeSource[e] = s;
+    edgeTarget[e] = t;
+    if (t >= 0) {
+      if (inHead[t]! < 0) inHead[t] = e;
+      else inNext[inTail[t]!] = e;
+      inTail[t] = e;
+    }
     if (s < 0 || t < 0) {
       badEdge[e] = 1;
       const end = t < 0 ? "target" : "source";
@@ -247,19 +257,20 @@ function buildTables(graph: Graph, catalogue: NodeCatalogue, options: ValidateOp
       });
       continue;
     }
-    const slotIssue = checkEdgeSlots(nodes, kind, info, edge, s, t);
+    const slotIssue = checkEdgeSlots(nodes, kind, typeOf, info, edge, s, t);
     if (slotIssue) {
       badEdge[e] = 1;
       issues.push(slotIssue);
     }
   }
-  return { nodes, edges, index, kind, mode, defs, info, inHead, inNext, edgeSource, edgeTarget, badEdge, primitiveTargets: new Map() };
+  return { nodes, edges, index, kind, mode, typeOf, defs, info, inHead, inNext, edgeSource, edgeTarget, badEdge, primitiveTargets: new Map() };
 }
 
 function checkEdgeSlots(
   nodes: readonly GraphNode[],
   kind: Uint8Array,
-  info: (DefinitionTables | undefined)[],
+  typeOf: Int32Array,
+  info: readonly DefinitionTables[],
   edge: GraphEdge,
   s: number,
   t: number,
@@ -269,7 +280,7 @@ function checkEdgeSlots(
   const sk = kind[s]!;
   const tk = kind[t]!;
   let outputCount = -1;
-  if (sk === NORMAL) outputCount = info[s]!.outputs.length;
+  if (sk === NORMAL) outputCount = info[typeOf[s]!]!.outputs.length;
   else if (sk === REROUTE || sk === PRIMITIVE) outputCount = 1;
   else if (sk === NOTE) outputCount = 0;
   if (outputCount >= 0 && edge.sourceSlot >= outputCount) {
@@ -289,7 +300,7 @@ function checkEdgeSlots(
     };
   }
   const lacksInput =
-    (tk === NORMAL && info[t]!.byName.get(edge.targetInput) === undefined) || tk === NOTE || tk === PRIMITIVE;
+    (tk === NORMAL && info[typeOf[t]!]!.byName.get(edge.targetInput) === undefined) || tk === NOTE || tk === PRIMITIVE;
   if (lacksInput) {
     return {
       kind: "missing_slot",
@@ -306,6 +317,11 @@ function checkEdgeSlots(
     };
   }
   return undefined;
+}
+
+/** The input/output tables of node `i`, whose kind must be NORMAL. */
+function infoOf(tables: Tables, i: number): DefinitionTables {
+  return tables.info[tables.typeOf[i]!]!;
 }
 
 /** First edge into `inputName` of node `t`, or -1. Lists are short (one per connected input), so a scan beats a map. */
@@ -350,7 +366,7 @@ function resolveSource(tables: Tables, edgeIndex: number, wantedType: string): R
       continue;
     }
     if (k === PRIMITIVE) return { kind: "primitive", node: s };
-    const tablesOfSource = tables.info[s]!;
+    const tablesOfSource = infoOf(tables, s);
     if (tables.mode[s] === MODE_BYPASSED) {
       const match = findBypassInput(tablesOfSource, slot, wantedType);
       if (match === undefined) return { kind: "none", cause: { nodeId: node.id, reason: "bypassed_without_matching_input" } };
@@ -385,8 +401,8 @@ function findBypassInput(tables: DefinitionTables, slot: number, wantedType: str
 }
 
 function causeText(tables: Tables, cause: SourceCause, wantedType: string): string {
-  const i = tables.index[cause.nodeId];
-  const who = i === undefined ? `#${cause.nodeId}` : label(tables.nodes[i]!);
+  const i = tables.index.get(cause.nodeId);
+  const who = i < 0 ? `#${cause.nodeId}` : label(tables.nodes[i]!);
   switch (cause.reason) {
     case "muted":
       return `its source ${who} is muted, so it sends nothing. Unmute it or connect another source`;
@@ -563,7 +579,7 @@ function primitiveValue(node: GraphNode): JsonValue | undefined {
 
 function checkNodeInputs(tables: Tables, i: number, options: ValidateOptions, issues: GraphIssue[]): void {
   const node = tables.nodes[i]!;
-  const inputs = tables.info[i]!.inputs;
+  const inputs = infoOf(tables, i).inputs;
   const widgets = node.widgets;
   for (let k = 0; k < inputs.length; k++) {
     const input = inputs[k]!;
@@ -573,7 +589,7 @@ function checkNodeInputs(tables: Tables, i: number, options: ValidateOptions, is
       // no Resolved object is allocated for it.
       const s = tables.edgeSource[e]!;
       if (tables.badEdge[e] === 0 && tables.kind[s] === NORMAL && tables.mode[s] === MODE_ACTIVE) {
-        const output = tables.info[s]!.outputs[tables.edges[e]!.sourceSlot];
+        const output = infoOf(tables, s).outputs[tables.edges[e]!.sourceSlot];
         if (output !== undefined) {
           if (!areTypesCompatible(output.type, input.type)) pushTypeMismatch(tables, node, input, s, output, issues);
           continue;
@@ -827,7 +843,7 @@ function runValidation(graph: Graph, catalogue: NodeCatalogue, options: Validate
     if (tables.mode[i] !== MODE_ACTIVE) continue;
     if (k === UNKNOWN) hasUnknown = true;
     if (k !== NORMAL) continue;
-    if (!hasOutput && isOutputNode(tables.defs[i]!)) hasOutput = true;
+    if (!hasOutput && isOutputNode(tables.defs[tables.typeOf[i]!]!)) hasOutput = true;
     checkNodeInputs(tables, i, options, issues);
   }
   // With unknown types present, one of them may well be the output node; say
