@@ -1,23 +1,22 @@
 "use client";
 
 import { Handle, Position, useStore, type Node, type NodeProps } from "@xyflow/react";
-import { memo, useCallback, useContext, useState } from "react";
+import { createContext, memo, useCallback, useContext, useState, type ReactNode } from "react";
 import { setControl, setTitle, setWidget } from "@/lib/graph/edit";
 import type { GraphIssue } from "@/lib/graph/issues";
 import type { ControlAfterGenerate, JsonValue, NodeId } from "@/lib/graph/model";
-import { getNodeDefinition, listInputs, listOutputs, type InputInfo } from "@/lib/graph/node-def";
+import { listInputs, listOutputs, type InputInfo } from "@/lib/graph/node-def";
 import { NodeRunBadge } from "@/components/runs/node-run-badge";
 import { getNodeRunMark } from "@/components/runs/run-state";
 import { RunOutputs } from "@/components/runs/run-outputs";
 import { RunMarksContext, RunOutputsContext, useNodeHighlight } from "./diff-overlay";
-import { useEditor, useEditorStore } from "./store";
+import type { NodeView } from "./node-view";
+import { useEditorStore } from "./store";
 import { typeColor } from "./type-colors";
 import { ImageWidget } from "./image-widget";
 import { ComboWidget, ControlWidget, NumberWidget, TextWidget, ToggleWidget } from "./widgets";
 
-export type WorkflowFlowNode = Node<{ nodeId: string }, "workflow">;
-
-const noIssues: GraphIssue[] = [];
+export type WorkflowFlowNode = Node<NodeView, "workflow">;
 
 /**
  * Below this zoom a node draws its title and sockets but no widgets, as
@@ -26,6 +25,17 @@ const noIssues: GraphIssue[] = [];
  */
 const DETAIL_ZOOM = 0.45;
 const selectLowDetail = (s: { transform: [number, number, number] }) => s.transform[2] < DETAIL_ZOOM;
+const LowDetailContext = createContext(false);
+
+/**
+ * Tells the nodes inside whether the canvas is zoomed out past readable
+ * widgets: one subscription to the zoom for the whole canvas, where one per
+ * node would be thousands of selector calls on every pan and zoom frame.
+ */
+export function LowDetailBoundary({ children }: { children: ReactNode }) {
+  const lowDetail = useStore(selectLowDetail);
+  return <LowDetailContext.Provider value={lowDetail}>{children}</LowDetailContext.Provider>;
+}
 
 function issueFor(issues: readonly GraphIssue[], input: string, fromRun?: Record<string, string[]>): string | undefined {
   const found = issues.filter((i) => "inputName" in i && i.inputName === input).map((i) => i.message);
@@ -34,33 +44,32 @@ function issueFor(issues: readonly GraphIssue[], input: string, fromRun?: Record
   return found.length > 0 ? found.join("\n") : undefined;
 }
 
-function Socket({ type, id, kind, color }: { type: "source" | "target"; id: string; kind: string; color: string }) {
+function Socket({ type, id, kind, color, top }: { type: "source" | "target"; id: string; kind: string; color: string; top?: number }) {
   return (
     <Handle
       type={type}
       id={id}
       position={type === "target" ? Position.Left : Position.Right}
       className="socket"
-      style={{ background: color, borderColor: color }}
+      style={top === undefined ? { background: color, borderColor: color } : { background: color, borderColor: color, top }}
       data-socket-type={kind}
     />
   );
 }
+
+/** Row height of a socket row (globals.css .node-row): low-detail nodes place their sockets where the rows would be. */
+const ROW = 22;
 
 /**
  * A ComfyUI node on the canvas: title, typed sockets, and widgets made from
  * its definition. Memoised and fed by narrow selectors, so moving or editing
  * one node re-renders that node only (the 2,000-node budget depends on it).
  */
-export const FlowNode = memo(function FlowNode({ id, selected }: NodeProps<WorkflowFlowNode>) {
+export const FlowNode = memo(function FlowNode({ id, selected, data }: NodeProps<WorkflowFlowNode>) {
   const store = useEditorStore();
-  const node = useEditor((s) => s.nodeIndex.get(id));
-  const def = useEditor((s) => (node ? getNodeDefinition(s.catalogue, node.type) : undefined));
-  const collapsed = useEditor((s) => s.doc.layout.nodes[id]?.collapsed === true);
-  const issues = useEditor((s) => s.issuesByNode.get(id)) ?? noIssues;
-  const linked = useEditor((s) => s.linkedInputs.get(id));
+  const { node, def, collapsed, issues, linked } = data;
   const [renaming, setRenaming] = useState<string | null>(null);
-  const lowDetail = useStore(selectLowDetail);
+  const lowDetail = useContext(LowDetailContext);
   const highlight = useNodeHighlight(id);
   // Subgraph instances show the worst state of the nodes inside them ("12:5" → 12).
   const runMark = getNodeRunMark(useContext(RunMarksContext), id);
@@ -167,6 +176,26 @@ export const FlowNode = memo(function FlowNode({ id, selected }: NodeProps<Workf
   const unknownOutputs = !def ? outputsFromEdges(store.getState().doc.graph.edges, id) : [];
   const rows = Math.max(linkInputs.length + unknownInputs.length, outputs.length + unknownOutputs.length);
 
+  if (lowDetail && !collapsed) {
+    // Zoomed far out: the title and the sockets only, placed absolutely in one box instead of a DOM row per socket
+    // (a fitted 2,000-node graph is all low-detail nodes, so every element here is 2,000 elements there).
+    const targets = [...linkInputs.map((i) => ({ id: i.name, type: i.type })), ...unknownInputs.map((n) => ({ id: n, type: "*" }))];
+    const sources = [...outputs.map((o) => ({ id: String(o.index), type: o.type })), ...unknownOutputs.map((n) => ({ id: String(n), type: "*" }))];
+    return (
+      <div className={className} data-node-type={node.type} data-testid={`node-${id}`}>
+        {titleBar}
+        <div className="node-low-body" style={{ height: Math.max(1, rows) * ROW }}>
+          {targets.map((t, r) => (
+            <Socket key={`t${t.id}`} type="target" id={t.id} kind={t.type} color={typeColor(t.type)} top={r * ROW + ROW / 2} />
+          ))}
+          {sources.map((o, r) => (
+            <Socket key={`s${o.id}`} type="source" id={o.id} kind={o.type} color={typeColor(o.type)} top={r * ROW + ROW / 2} />
+          ))}
+        </div>
+      </div>
+    );
+  }
+
   return (
     <div className={className} data-node-type={node.type} data-testid={`node-${id}`}>
       {titleBar}
@@ -194,7 +223,7 @@ export const FlowNode = memo(function FlowNode({ id, selected }: NodeProps<Workf
                   {input && (
                     <>
                       <Socket type="target" id={input.name} kind={input.type} color={typeColor(input.type)} />
-                      <span>{input.name}</span>
+                      {!lowDetail && <span>{input.name}</span>}
                     </>
                   )}
                   {unknownInput !== undefined && (
@@ -207,7 +236,7 @@ export const FlowNode = memo(function FlowNode({ id, selected }: NodeProps<Workf
                 <div className="node-output">
                   {output && (
                     <>
-                      <span>{output.name}</span>
+                      {!lowDetail && <span>{output.name}</span>}
                       <Socket type="source" id={String(output.index)} kind={output.type} color={typeColor(output.type)} />
                     </>
                   )}

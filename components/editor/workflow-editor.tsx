@@ -4,7 +4,6 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import {
   Background,
   Controls,
-  MiniMap,
   ReactFlow,
   ReactFlowProvider,
   useReactFlow,
@@ -13,11 +12,12 @@ import {
   type EdgeChange,
   type FinalConnectionState,
   type NodeChange,
+  type OnConnectEnd,
   type OnConnectStartParams,
 } from "@xyflow/react";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
-import { useCallback, useEffect, useMemo, useRef, useState, type DragEvent as ReactDragEvent } from "react";
+import { memo, useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, type DragEvent as ReactDragEvent, type RefObject } from "react";
 import { BUNDLED_CATALOGUE } from "@/lib/graph/bundled-catalogue";
 import { diffDocuments } from "@/lib/graph/diff";
 import { hashDocument } from "@/lib/graph/hash";
@@ -45,14 +45,17 @@ import {
   updateGroup,
 } from "@/lib/graph/edit";
 import type { GraphEdge, NodeId, NodeLayout, WorkflowDocument } from "@/lib/graph/model";
-import { getNodeDefinition, listOutputs } from "@/lib/graph/node-def";
+import { getNodeDefinition, listInputs, listOutputs } from "@/lib/graph/node-def";
+import { fitViewportToLayout, type ViewportBox } from "./initial-viewport";
+import { NodeViewCache } from "./node-view";
+import { CanvasMinimap } from "./canvas-minimap";
 import { exportUiWorkflow, importWorkflow } from "@/lib/formats";
 import { useTRPC } from "@/components/trpc";
 import { ErrorText, errorMessage } from "@/components/ui/error-text";
 import { COMMANDS, findCommandForKey, type Command, type CommandContext } from "./commands";
 import { ConnectionHint } from "./connection-hint";
 import { clearDraft, loadDraft, storeDraft } from "./draft";
-import { FlowNode, type WorkflowFlowNode } from "./flow-node";
+import { FlowNode, LowDetailBoundary, type WorkflowFlowNode } from "./flow-node";
 import { GroupFrame, type GroupFlowNode } from "./group-frame";
 import { NodeSearch, type SearchResult } from "./node-search";
 import { ProblemsPanel } from "./problems-panel";
@@ -67,12 +70,16 @@ import { JsonPanel } from "./json/json-panel";
 const nodeTypes = { workflow: FlowNode, "group-frame": GroupFrame, ghost: GhostNode };
 const GROUP_PREFIX = "group:";
 const PRO_OPTIONS = { hideAttribution: true };
-const minimapNodeColor = (n: { type?: string }) => (n.type === "group-frame" ? "transparent" : "#666");
+const minimapNodeColor = (n: { type?: string }) => (n.type === "group-frame" ? null : n.type === "ghost" ? "#a04848" : "#777");
 const NO_HIGHLIGHTS: Readonly<Record<string, never>> = Object.freeze({});
 const CLIPBOARD_KEY = "atelier:clipboard";
 
 type AnyFlowNode = WorkflowFlowNode | GroupFlowNode | GhostFlowNode;
 type Measured = { width: number; height: number };
+const MIN_ZOOM = 0.05;
+/** Fitting never zooms a small graph in past 100 %, as ComfyUI users expect to see it. */
+const FIT_MAX_ZOOM = 1;
+const FIT_VIEW_OPTIONS = { padding: 0.1, maxZoom: FIT_MAX_ZOOM };
 
 function isEditableTarget(target: EventTarget | null): boolean {
   const el = target as HTMLElement | null;
@@ -86,24 +93,19 @@ function isEditableTarget(target: EventTarget | null): boolean {
 const flowNodeCache = new WeakMap<NodeLayout, { sel: boolean; m: Measured | undefined; out: WorkflowFlowNode }>();
 const flowEdgeCache = new WeakMap<GraphEdge, { sel: boolean; type: string | undefined; out: Edge }>();
 
-const nodeData = new Map<string, { nodeId: string }>();
-/** One `data` object per node id for the page's life, so a rebuilt node object still passes the memo check on unchanged data. */
-function dataFor(id: string): { nodeId: string } {
-  let d = nodeData.get(id);
-  if (!d) {
-    d = { nodeId: id };
-    nodeData.set(id, d);
-  }
-  return d;
-}
-
 /** Builds React Flow nodes from the document, reusing the object of every node whose layout, selection and size did not change. */
 function useFlowNodes(measured: ReadonlyMap<string, Measured>): AnyFlowNode[] {
   const nodes = useEditor((s) => s.doc.graph.nodes);
   const layout = useEditor((s) => s.doc.layout.nodes);
   const groups = useEditor((s) => s.doc.layout.groups);
   const selection = useEditor((s) => s.selection);
+  const catalogue = useEditor((s) => s.catalogue);
+  const issuesByNode = useEditor((s) => s.issuesByNode);
+  const linkedInputs = useEditor((s) => s.linkedInputs);
+  const nodeIndex = useEditor((s) => s.nodeIndex);
+  const [views] = useState(() => new NodeViewCache());
   return useMemo(() => {
+    views.prune(nodeIndex);
     const out: AnyFlowNode[] = groups.map(
       (g): GroupFlowNode => ({
         id: `${GROUP_PREFIX}${g.id}`,
@@ -122,8 +124,9 @@ function useFlowNodes(measured: ReadonlyMap<string, Measured>): AnyFlowNode[] {
       const l = layout[n.id];
       const sel = selection.nodes.has(n.id);
       const m = measured.get(n.id);
+      const data = views.get(n, catalogue, issuesByNode, linkedInputs, l?.collapsed === true);
       const hit = l ? flowNodeCache.get(l) : undefined;
-      if (hit && hit.sel === sel && hit.m === m && hit.out.id === n.id) {
+      if (hit && hit.sel === sel && hit.m === m && hit.out.id === n.id && hit.out.data === data) {
         out.push(hit.out);
         return;
       }
@@ -131,7 +134,7 @@ function useFlowNodes(measured: ReadonlyMap<string, Measured>): AnyFlowNode[] {
         id: n.id,
         type: "workflow",
         position: { x: l?.x ?? (i % 20) * 260, y: l?.y ?? Math.floor(i / 20) * 200 },
-        data: dataFor(n.id),
+        data,
         selected: sel,
         ...(m ? { measured: m } : {}),
       };
@@ -139,7 +142,7 @@ function useFlowNodes(measured: ReadonlyMap<string, Measured>): AnyFlowNode[] {
       out.push(node);
     });
     return out;
-  }, [nodes, layout, groups, selection, measured]);
+  }, [nodes, layout, groups, selection, measured, catalogue, issuesByNode, linkedInputs, nodeIndex, views]);
 }
 
 function useFlowEdges(): Edge[] {
@@ -171,6 +174,147 @@ function useFlowEdges(): Edge[] {
     [edges, nodeIndex, catalogue, selected],
   );
 }
+
+type Gesture = { id: string; groupMembers?: Map<string, { x: number; y: number }>; groupStart?: { x: number; y: number } };
+
+/**
+ * The React Flow canvas, apart from the editor shell: a drag changes the
+ * layout on every frame, and only this component (and the moved node) should
+ * re-render for it, not the toolbar, menus and panels around it.
+ */
+const CanvasFlow = memo(function CanvasFlow({
+  startViewport,
+  highlights,
+  gesture,
+  onEdgesChange,
+  onConnect,
+  onConnectStart,
+  onConnectEnd,
+  isValidConnection,
+  onNodeDragStart,
+  onNodeDragStop,
+  onPaneClick,
+}: {
+  startViewport: ViewportBox;
+  highlights: Readonly<Record<string, { status: string }>>;
+  gesture: RefObject<Gesture | null>;
+  onEdgesChange: (changes: EdgeChange[]) => void;
+  onConnect: (c: Connection) => void;
+  onConnectStart: (e: unknown, params: OnConnectStartParams) => void;
+  onConnectEnd: OnConnectEnd;
+  isValidConnection: (c: Connection | Edge) => boolean;
+  onNodeDragStart: (e: unknown, node: AnyFlowNode) => void;
+  onNodeDragStop: () => void;
+  onPaneClick: () => void;
+}) {
+  const store = useEditorStore();
+  const compare = useEditor((s) => s.compare);
+  const graph = useEditor((s) => s.doc.graph);
+  const [measured, setMeasured] = useState<ReadonlyMap<string, Measured>>(() => new Map());
+  const liveFlowNodes = useFlowNodes(measured);
+  const flowNodes = useMemo((): AnyFlowNode[] => {
+    if (!compare) return liveFlowNodes;
+    const ghosts = compare.before.graph.nodes
+      .filter((n) => highlights[n.id]?.status === "removed" && !graph.nodes.some((m) => m.id === n.id))
+      .map(
+        (n): GhostFlowNode => ({
+          id: `ghost:${n.id}`,
+          type: "ghost",
+          position: { x: compare.before.layout.nodes[n.id]?.x ?? 0, y: compare.before.layout.nodes[n.id]?.y ?? 0 },
+          data: { title: n.title ?? n.type, type: n.type },
+          draggable: false,
+          selectable: false,
+          connectable: false,
+        }),
+      );
+    return [...liveFlowNodes, ...ghosts];
+  }, [compare, liveFlowNodes, highlights, graph.nodes]);
+  const flowEdges = useFlowEdges();
+
+  const onNodesChange = useCallback(
+    (changes: NodeChange<AnyFlowNode>[]) => {
+      const s = store.getState();
+      const moves: Array<{ id: string; x: number; y: number }> = [];
+      let groupMove: { id: string; x: number; y: number } | null = null;
+      let selectionChanged = false;
+      const selNodes = new Set(s.selection.nodes);
+      const selGroups = new Set(s.selection.groups);
+      const sizes: Array<[string, Measured]> = [];
+      for (const c of changes) {
+        if (c.type === "position" && c.position) {
+          if (c.id.startsWith(GROUP_PREFIX)) groupMove = { id: c.id.slice(GROUP_PREFIX.length), ...c.position };
+          else moves.push({ id: c.id, ...c.position });
+        } else if (c.type === "select") {
+          selectionChanged = true;
+          const set = c.id.startsWith(GROUP_PREFIX) ? selGroups : selNodes;
+          const id = c.id.startsWith(GROUP_PREFIX) ? c.id.slice(GROUP_PREFIX.length) : c.id;
+          if (c.selected) set.add(id);
+          else set.delete(id);
+        } else if (c.type === "dimensions" && c.dimensions && !c.id.startsWith(GROUP_PREFIX)) {
+          sizes.push([c.id, { width: c.dimensions.width, height: c.dimensions.height }]);
+        }
+      }
+      if (sizes.length > 0) {
+        setMeasured((prev) => {
+          const changed = sizes.filter(([id, m]) => prev.get(id)?.width !== m.width || prev.get(id)?.height !== m.height);
+          if (changed.length === 0) return prev;
+          const next = new Map(prev);
+          for (const [id, m] of changed) next.set(id, m);
+          return next;
+        });
+      }
+      const key = gesture.current ? `gesture:${gesture.current.id}` : undefined;
+      if (moves.length > 0) s.apply("Move", (d) => moveNodes(d, moves), { coalesce: key });
+      if (groupMove && gesture.current?.groupMembers && gesture.current.groupStart) {
+        const g = gesture.current;
+        const dx = groupMove.x - g.groupStart!.x;
+        const dy = groupMove.y - g.groupStart!.y;
+        const id = groupMove.id;
+        s.apply(
+          "Move group",
+          (d) => moveNodes(updateGroup(d, id, { x: groupMove!.x, y: groupMove!.y }), [...g.groupMembers!].map(([nid, p]) => ({ id: nid, x: p.x + dx, y: p.y + dy }))),
+          { coalesce: key },
+        );
+      }
+      if (selectionChanged) s.setSelection({ nodes: selNodes, groups: selGroups });
+    },
+    [store, gesture],
+  );
+
+  return (
+    <ReactFlow<AnyFlowNode, Edge>
+      defaultViewport={startViewport}
+      nodes={flowNodes}
+      edges={flowEdges}
+      nodeTypes={nodeTypes}
+      onNodesChange={onNodesChange}
+      onEdgesChange={onEdgesChange}
+      onConnect={onConnect}
+      onConnectStart={onConnectStart}
+      onConnectEnd={onConnectEnd}
+      isValidConnection={isValidConnection}
+      onNodeDragStart={onNodeDragStart}
+      onNodeDragStop={onNodeDragStop}
+      onPaneClick={onPaneClick}
+      deleteKeyCode={null}
+      selectionKeyCode="Shift"
+      multiSelectionKeyCode="Shift"
+      zoomOnDoubleClick={false}
+      onlyRenderVisibleElements
+      minZoom={MIN_ZOOM}
+      maxZoom={4}
+      fitView
+      fitViewOptions={FIT_VIEW_OPTIONS}
+      colorMode="dark"
+      proOptions={PRO_OPTIONS}
+    >
+      <Background />
+      <Controls />
+      <CanvasMinimap nodeColor={minimapNodeColor} />
+      <ConnectionHint />
+    </ReactFlow>
+  );
+});
 
 function EditorShell({ offerServerDraft }: { offerServerDraft: boolean }) {
   const store = useEditorStore();
@@ -235,34 +379,28 @@ function EditorShell({ offerServerDraft }: { offerServerDraft: boolean }) {
     void runner.start(target);
   }, [store, runner, queryClient, catalogueQuery]);
   const [importInfo, setImportInfo] = useState<{ warnings: { message: string }[]; missingNodeTypes: string[] } | null>(null);
-  const [measured, setMeasured] = useState<ReadonlyMap<string, Measured>>(() => new Map());
   const pointer = useRef({ x: 0, y: 0, screenX: 200, screenY: 200 });
-  const gesture = useRef<{ id: string; groupMembers?: Map<string, { x: number; y: number }>; groupStart?: { x: number; y: number } } | null>(null);
+  const gesture = useRef<Gesture | null>(null);
   const connectFrom = useRef<OnConnectStartParams | null>(null);
   const fileInput = useRef<HTMLInputElement>(null);
 
   // A second copy of the draft on the server: the local one (with undo) is lost with the browser's storage, this one is not.
-  const liveFlowNodes = useFlowNodes(measured);
   // One shared empty object when not comparing: a new {} per edit would re-render every node through the context.
   const highlights = useMemo(() => (compare && comparedDoc ? getDiffHighlights(diffDocuments(compare.before, comparedDoc)) : NO_HIGHLIGHTS), [compare, comparedDoc]);
-  const flowNodes = useMemo((): AnyFlowNode[] => {
-    if (!compare) return liveFlowNodes;
-    const ghosts = compare.before.graph.nodes
-      .filter((n) => highlights[n.id]?.status === "removed" && !graph.nodes.some((m) => m.id === n.id))
-      .map(
-        (n): GhostFlowNode => ({
-          id: `ghost:${n.id}`,
-          type: "ghost",
-          position: { x: compare.before.layout.nodes[n.id]?.x ?? 0, y: compare.before.layout.nodes[n.id]?.y ?? 0 },
-          data: { title: n.title ?? n.type, type: n.type },
-          draggable: false,
-          selectable: false,
-          connectable: false,
-        }),
-      );
-    return [...liveFlowNodes, ...ghosts];
-  }, [compare, liveFlowNodes, highlights, graph.nodes]);
-  const flowEdges = useFlowEdges();
+  // The canvas opens already fitted (see initial-viewport.ts): its size is known only once it is in the DOM.
+  const canvasRef = useRef<HTMLDivElement>(null);
+  const [startViewport, setStartViewport] = useState<ViewportBox | null>(null);
+  useLayoutEffect(() => {
+    const el = canvasRef.current;
+    if (!el || startViewport) return;
+    const s = store.getState();
+    const rowsOf = (id: string) => {
+      const n = s.nodeIndex.get(id);
+      const def = n ? getNodeDefinition(s.catalogue, n.type) : undefined;
+      return def ? Math.max(listInputs(def).length, listOutputs(def).length) : 1;
+    };
+    setStartViewport(fitViewportToLayout(s.doc.graph, s.doc.layout, rowsOf, { width: el.clientWidth, height: el.clientHeight }, { minZoom: MIN_ZOOM, maxZoom: FIT_MAX_ZOOM, padding: 0.1 }));
+  }, [store, startViewport]);
 
   const save = useMutation(
     trpc.workflow.save.mutationOptions({
@@ -448,56 +586,6 @@ function EditorShell({ offerServerDraft }: { offerServerDraft: boolean }) {
       document.removeEventListener("paste", onPaste);
     };
   }, [run, copy, pasteText, store]);
-
-  const onNodesChange = useCallback(
-    (changes: NodeChange<AnyFlowNode>[]) => {
-      const s = store.getState();
-      const moves: Array<{ id: string; x: number; y: number }> = [];
-      let groupMove: { id: string; x: number; y: number } | null = null;
-      let selectionChanged = false;
-      const selNodes = new Set(s.selection.nodes);
-      const selGroups = new Set(s.selection.groups);
-      const sizes: Array<[string, Measured]> = [];
-      for (const c of changes) {
-        if (c.type === "position" && c.position) {
-          if (c.id.startsWith(GROUP_PREFIX)) groupMove = { id: c.id.slice(GROUP_PREFIX.length), ...c.position };
-          else moves.push({ id: c.id, ...c.position });
-        } else if (c.type === "select") {
-          selectionChanged = true;
-          const set = c.id.startsWith(GROUP_PREFIX) ? selGroups : selNodes;
-          const id = c.id.startsWith(GROUP_PREFIX) ? c.id.slice(GROUP_PREFIX.length) : c.id;
-          if (c.selected) set.add(id);
-          else set.delete(id);
-        } else if (c.type === "dimensions" && c.dimensions && !c.id.startsWith(GROUP_PREFIX)) {
-          sizes.push([c.id, { width: c.dimensions.width, height: c.dimensions.height }]);
-        }
-      }
-      if (sizes.length > 0) {
-        setMeasured((prev) => {
-          const changed = sizes.filter(([id, m]) => prev.get(id)?.width !== m.width || prev.get(id)?.height !== m.height);
-          if (changed.length === 0) return prev;
-          const next = new Map(prev);
-          for (const [id, m] of changed) next.set(id, m);
-          return next;
-        });
-      }
-      const key = gesture.current ? `gesture:${gesture.current.id}` : undefined;
-      if (moves.length > 0) s.apply("Move", (d) => moveNodes(d, moves), { coalesce: key });
-      if (groupMove && gesture.current?.groupMembers && gesture.current.groupStart) {
-        const g = gesture.current;
-        const dx = groupMove.x - g.groupStart!.x;
-        const dy = groupMove.y - g.groupStart!.y;
-        const id = groupMove.id;
-        s.apply(
-          "Move group",
-          (d) => moveNodes(updateGroup(d, id, { x: groupMove!.x, y: groupMove!.y }), [...g.groupMembers!].map(([nid, p]) => ({ id: nid, x: p.x + dx, y: p.y + dy }))),
-          { coalesce: key },
-        );
-      }
-      if (selectionChanged) s.setSelection({ nodes: selNodes, groups: selGroups });
-    },
-    [store],
-  );
 
   const onEdgesChange = useCallback(
     (changes: EdgeChange[]) => {
@@ -755,6 +843,7 @@ function EditorShell({ offerServerDraft }: { offerServerDraft: boolean }) {
       {importInfo && <ImportNotice warnings={importInfo.warnings} missingNodeTypes={importInfo.missingNodeTypes} onDismiss={() => setImportInfo(null)} />}
       <div className="editor-body">
         <div
+          ref={canvasRef}
           className="canvas"
           data-testid="canvas"
           onMouseMove={(e) => {
@@ -774,11 +863,12 @@ function EditorShell({ offerServerDraft }: { offerServerDraft: boolean }) {
           <RunMarksContext.Provider value={runner.marks}>
           <RunOutputsContext.Provider value={outputsByNode}>
           <DiffHighlightsContext.Provider value={highlights}>
-          <ReactFlow<AnyFlowNode, Edge>
-            nodes={flowNodes}
-            edges={flowEdges}
-            nodeTypes={nodeTypes}
-            onNodesChange={onNodesChange}
+          {startViewport && (
+          <LowDetailBoundary>
+          <CanvasFlow
+            startViewport={startViewport}
+            highlights={highlights}
+            gesture={gesture}
             onEdgesChange={onEdgesChange}
             onConnect={onConnect}
             onConnectStart={onConnectStart}
@@ -787,22 +877,9 @@ function EditorShell({ offerServerDraft }: { offerServerDraft: boolean }) {
             onNodeDragStart={onNodeDragStart}
             onNodeDragStop={onNodeDragStop}
             onPaneClick={onPaneClick}
-            deleteKeyCode={null}
-            selectionKeyCode="Shift"
-            multiSelectionKeyCode="Shift"
-            zoomOnDoubleClick={false}
-            onlyRenderVisibleElements
-            minZoom={0.05}
-            maxZoom={4}
-            fitView
-            colorMode="dark"
-            proOptions={PRO_OPTIONS}
-          >
-            <Background />
-            <Controls />
-            <MiniMap pannable zoomable nodeColor={minimapNodeColor} />
-            <ConnectionHint />
-          </ReactFlow>
+          />
+          </LowDetailBoundary>
+          )}
           </DiffHighlightsContext.Provider>
           </RunOutputsContext.Provider>
           </RunMarksContext.Provider>
