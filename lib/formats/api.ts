@@ -1,3 +1,4 @@
+import { setEntry } from "@/lib/graph/records";
 import {
   asEdgeId,
   asNodeId,
@@ -110,7 +111,7 @@ export function importApiPrompt(json: unknown, options: ImportApiOptions = {}): 
           targetInput: name,
         });
       } else {
-        widgets[name] = input as JsonValue;
+        setEntry(widgets, name, input as JsonValue);
       }
     }
     const node: GraphNode = { id: asNodeId(id), type: raw.class_type, mode: "active", widgets };

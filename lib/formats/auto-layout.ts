@@ -1,3 +1,4 @@
+import { setEntry } from "@/lib/graph/records";
 import type { Graph, NodeLayout } from "@/lib/graph/model";
 
 /** Spacing of {@link layoutByDepth}. */
@@ -49,7 +50,7 @@ export function layoutByDepth(graph: Graph, options: AutoLayoutOptions = {}): Re
     const d = depth.get(id) ?? last;
     const row = rows.get(d) ?? 0;
     rows.set(d, row + 1);
-    layout[id] = { x: d * columnWidth, y: row * rowHeight };
+    setEntry(layout, id, { x: d * columnWidth, y: row * rowHeight });
   }
   return layout;
 }

@@ -79,7 +79,7 @@ function exportGraph(
   const nodes: UiWorkflow[] = graph.nodes.map((node, index) => {
     const ui = isRecord(node.extra?.ui) ? node.extra.ui : {};
     const def = getNodeDefinition(catalogue, node.type);
-    const nodeLayout = layout.nodes[node.id];
+    const nodeLayout = Object.hasOwn(layout.nodes, node.id) ? layout.nodes[node.id] : undefined;
     const inputs = buildInputs(node, ui, def ? { catalogue, type: node.type } : undefined, incoming.get(node.id) ?? [], linkIds, subgraphsById);
     slotsOf.set(node.id, inputs);
     const out: UiWorkflow = { id: outNodeId(node.id, stringIds), type: node.extra?.ui && isRecord(node.extra.ui) && node.extra.ui.missingType ? undefined : node.type };

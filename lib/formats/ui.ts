@@ -1,3 +1,4 @@
+import { setEntry } from "@/lib/graph/records";
 import type { NodeCatalogue } from "@/lib/graph/catalogue";
 import {
   type ControlAfterGenerate,
@@ -281,7 +282,7 @@ function convertGraph(
     }
     rawById.set(node.id, rawNode as Record<string, unknown>);
     nodes.push(node);
-    layout.nodes[node.id] = nodeLayout;
+    setEntry(layout.nodes, node.id, nodeLayout);
   });
 
   const edges: GraphEdge[] = [];

@@ -6,3 +6,5 @@ export * from "./issues";
 export * from "./validate";
 export * from "./hash";
 export * from "./diff";
+export * from "./records";
+export * from "./id-index";
