@@ -32,6 +32,41 @@ describe("atelier CLI", { timeout: 60_000 }, () => {
     expect(compile.stdout).toContain("Usage: atelier compile <file>");
   });
 
+  it("validate reports two links into one input as an import warning naming the node, the input and the link kept", async () => {
+    const file = join(tmp, "two-links.json");
+    const image = (id: number) => ({ id, type: "EmptyImage", pos: [0, id * 150], size: [300, 130], flags: {}, order: id - 1, mode: 0, inputs: [], outputs: [{ name: "IMAGE", type: "IMAGE", links: [9 + id] }], properties: {}, widgets_values: [64, 64, 1, 0] });
+    const workflow = {
+      last_node_id: 4,
+      last_link_id: 12,
+      nodes: [
+        image(1),
+        image(2),
+        { id: 3, type: "ImageInvert", pos: [400, 0], size: [200, 30], flags: {}, order: 2, mode: 0, inputs: [{ name: "image", type: "IMAGE", link: 11 }], outputs: [{ name: "IMAGE", type: "IMAGE", links: [12] }], properties: {} },
+        { id: 4, type: "SaveImage", pos: [700, 0], size: [300, 300], flags: {}, order: 3, mode: 0, inputs: [{ name: "images", type: "IMAGE", link: 12 }], outputs: [], properties: {}, widgets_values: ["x"] },
+      ],
+      links: [
+        [10, 1, 0, 3, 0, "IMAGE"],
+        [11, 2, 0, 3, 0, "IMAGE"],
+        [12, 3, 0, 4, 0, "IMAGE"],
+      ],
+      groups: [],
+      config: {},
+      extra: {},
+      version: 0.4,
+    };
+    writeFileSync(file, JSON.stringify(workflow));
+    const text = await atelier("validate", file);
+    expect(text).toMatchObject({ code: 0, stderr: "" });
+    expect(text.stdout).toBe(
+      `${file} (comfyui-ui, 4 nodes): no issues; 1 import warning\n` +
+        `  warning  Links 10 and 11 both feed input "image" of node 3 (ImageInvert); kept link 11 (the one the node's input slot references, as ComfyUI does) and dropped link 10. Check that input is connected as you meant.\n`,
+    );
+    const json = await atelier("validate", file, "--json");
+    expect(JSON.parse(json.stdout).importWarnings).toEqual([
+      expect.objectContaining({ code: "duplicate-link", nodeId: "3", inputName: "image", keptLinkId: "11", droppedLinkId: "10" }),
+    ]);
+  });
+
   it("validate exits 0 on a clean workflow and 1 with issues, listing them as JSON", async () => {
     expect(await atelier("validate", ui("ComfyUI_examples__lora_lora.json"))).toMatchObject({ code: 0, stdout: expect.stringContaining("no issues") });
     const withServerCatalogue = await atelier("validate", ui("ComfyUI_examples__lora_lora.json"), "--catalog", objectInfo, "--json");

@@ -182,7 +182,9 @@ async function validateCommand(ctx: Context): Promise<number> {
     ctx.io.out(JSON.stringify({ file, format, ok: errors === 0, errors, warnings: issues.length - errors, issues, importWarnings: warnings }, null, 2) + "\n");
   } else {
     const summary = errors === 0 ? (issues.length === 0 ? "no issues" : `no errors, ${issues.length} warning${issues.length > 1 ? "s" : ""}`) : `${errors} error${errors > 1 ? "s" : ""}, ${issues.length - errors} warning${issues.length - errors === 1 ? "" : "s"}`;
-    ctx.io.out(`${file} (${format}, ${document.graph.nodes.length} nodes): ${summary}\n`);
+    // Import warnings are repairs the importer made (a dropped duplicate link, a filled default): counted apart, since the graph as repaired may be fine.
+    const repaired = warnings.length === 0 ? "" : `; ${warnings.length} import warning${warnings.length > 1 ? "s" : ""}`;
+    ctx.io.out(`${file} (${format}, ${document.graph.nodes.length} nodes): ${summary}${repaired}\n`);
     for (const w of warnings) ctx.io.out(formatWarning(w));
     for (const issue of issues) ctx.io.out(formatIssue(issue));
   }

@@ -19,11 +19,17 @@ export interface ImportWarning {
     | "default-filled"
     | "extra-widget-values"
     | "dropped-link"
+    | "duplicate-link"
     | "duplicate-node-id"
     | "ignored-value"
     | "legacy-group-node";
   message: string;
   nodeId?: string;
+  /** The input concerned, when there is one (duplicate-link). */
+  inputName?: string;
+  /** For duplicate-link: the link kept and the link dropped (UI link ids). */
+  keptLinkId?: string;
+  droppedLinkId?: string;
   path?: string;
 }
 

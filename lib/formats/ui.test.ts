@@ -29,6 +29,30 @@ function semantics(doc: WorkflowDocument): unknown {
   };
 }
 
+/** Two EmptyImages both linked into ImageInvert #3's one input (links 10 and 11); the slot references `slotLink`. */
+function twoLinksIntoOneInput(slotLink: number | null): unknown {
+  const image = (id: number) => ({ id, type: "EmptyImage", pos: [0, id * 150], size: [300, 130], flags: {}, order: id - 1, mode: 0, inputs: [], outputs: [{ name: "IMAGE", type: "IMAGE", links: [9 + id] }], properties: {}, widgets_values: [64, 64, 1, 0] });
+  return {
+    last_node_id: 4,
+    last_link_id: 12,
+    nodes: [
+      image(1),
+      image(2),
+      { id: 3, type: "ImageInvert", pos: [400, 0], size: [200, 30], flags: {}, order: 2, mode: 0, inputs: [{ name: "image", type: "IMAGE", link: slotLink }], outputs: [{ name: "IMAGE", type: "IMAGE", links: [12] }], properties: {} },
+      { id: 4, type: "SaveImage", pos: [700, 0], size: [300, 300], flags: {}, order: 3, mode: 0, inputs: [{ name: "images", type: "IMAGE", link: 12 }], outputs: [], properties: {}, widgets_values: ["x"] },
+    ],
+    links: [
+      [10, 1, 0, 3, 0, "IMAGE"],
+      [11, 2, 0, 3, 0, "IMAGE"],
+      [12, 3, 0, 4, 0, "IMAGE"],
+    ],
+    groups: [],
+    config: {},
+    extra: {},
+    version: 0.4,
+  };
+}
+
 const ksampler = (widgets_values: unknown[]) => ({
   last_node_id: 1,
   last_link_id: 0,
@@ -202,7 +226,42 @@ describe("importUiWorkflow link repair", () => {
     const sub = document.subgraphs?.[0];
     const into = sub?.graph.edges.filter((e) => e.target === "85" && e.targetInput === "cfg");
     expect(into?.map((e) => e.id)).toEqual(["276"]);
-    expect(warnings).toContainEqual(expect.objectContaining({ code: "dropped-link", message: expect.stringContaining("link 257 was dropped") }));
+    expect(warnings).toContainEqual(expect.objectContaining({ code: "duplicate-link", nodeId: "85", inputName: "cfg", keptLinkId: "276", droppedLinkId: "257" }));
+  });
+
+  it("warns, naming the node, the input and the kept link, when two links feed one input, and keeps the one the slot references", () => {
+    const { document, warnings } = importOk(twoLinksIntoOneInput(11));
+    expect(document.graph.edges.map((e) => [e.id, e.source, e.target, e.targetInput])).toEqual([
+      ["11", "2", "3", "image"],
+      ["12", "3", "4", "images"],
+    ]);
+    expect(warnings).toEqual([
+      {
+        code: "duplicate-link",
+        nodeId: "3",
+        inputName: "image",
+        keptLinkId: "11",
+        droppedLinkId: "10",
+        path: "/links/1",
+        message:
+          'Links 10 and 11 both feed input "image" of node 3 (ImageInvert); kept link 11 (the one the node\'s input slot references, as ComfyUI does) and dropped link 10. Check that input is connected as you meant.',
+      },
+    ]);
+  });
+
+  it("keeps the first of two links into one input when the slot references neither, and says so", () => {
+    const { document, warnings } = importOk(twoLinksIntoOneInput(null));
+    expect(document.graph.edges.map((e) => e.id)).toEqual(["10", "12"]);
+    expect(warnings).toEqual([
+      expect.objectContaining({
+        code: "duplicate-link",
+        nodeId: "3",
+        inputName: "image",
+        keptLinkId: "10",
+        droppedLinkId: "11",
+        message: expect.stringContaining("kept link 10 (the first in the file, since the input slot references neither)"),
+      }),
+    ]);
   });
 
   it("writes no widgets_values or viewport the file did not have", () => {

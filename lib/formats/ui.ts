@@ -15,6 +15,7 @@ import {
   type NodeLayout,
   type NodeMode,
   type Subgraph,
+  SUBGRAPH_OUTPUT_NODE,
   type SubgraphPort,
   type WorkflowDocument,
 } from "@/lib/graph/model";
@@ -328,15 +329,14 @@ function convertGraph(
     const key = `${target}\u0000${targetInput}`;
     const previous = byInput.get(key);
     if (previous !== undefined) {
+      const first = edges[previous]!;
       const targetNode = rawById.get(target);
-      const named = (Array.isArray(targetNode?.inputs) ? (targetNode.inputs as unknown[]) : []).some((i) => isRecord(i) && i.name === targetInput && i.link === link.id);
-      const kept = named ? edge : edges[previous]!;
-      const dropped = named ? edges[previous]! : edge;
-      ctx.warnings.push({
-        code: "dropped-link",
-        path: toPointer([...at, "links", index]),
-        message: `Links ${dropped.id} and ${kept.id}${where} both feed ${target === "-20" ? `subgraph output "${targetInput}"` : `input "${targetInput}" of node ${target}`}; link ${dropped.id} was dropped.`,
-      });
+      const slots = Array.isArray(targetNode?.inputs) ? (targetNode.inputs as unknown[]) : [];
+      const names = (linkId: string) => slots.some((i) => isRecord(i) && i.name === targetInput && String(i.link) === linkId);
+      const keepLater = names(edge.id);
+      const kept = keepLater ? edge : first;
+      const dropped = keepLater ? first : edge;
+      ctx.warnings.push(duplicateLinkWarning({ target, targetType: typeof targetNode?.type === "string" ? targetNode.type : undefined, targetInput, kept, dropped, slotNamesKept: keepLater || names(first.id), where, path: toPointer([...at, "links", index]) }));
       edges[previous] = kept;
       return;
     }
@@ -346,6 +346,36 @@ function convertGraph(
   if (Object.keys(parents).length > 0) layout.extra = { ...layout.extra, linkExtras: parents };
   if (rawLinks.length > 0 && rawLinks.every((l) => isRecord(l))) layout.extra = { ...layout.extra, linkForm: "object" };
   return { graph: { nodes, edges }, layout };
+}
+
+/**
+ * The warning for two links into one input. ComfyUI's frontend keeps the link
+ * the input slot's `link` field references and drops the other as a stray;
+ * when the slot references neither, the first link in the file is kept.
+ */
+function duplicateLinkWarning(d: {
+  target: string;
+  targetType: string | undefined;
+  targetInput: string;
+  kept: GraphEdge;
+  dropped: GraphEdge;
+  slotNamesKept: boolean;
+  where: string;
+  path: string;
+}): ImportWarning {
+  const into = d.target === SUBGRAPH_OUTPUT_NODE ? `subgraph output "${d.targetInput}"${d.where}` : `input "${d.targetInput}" of node ${d.target}${d.targetType ? ` (${d.targetType})` : ""}${d.where}`;
+  const why = d.slotNamesKept
+    ? `the one the node's input slot references, as ComfyUI does`
+    : `the first in the file, since the input slot references neither`;
+  return {
+    code: "duplicate-link",
+    nodeId: d.target,
+    inputName: d.targetInput,
+    keptLinkId: d.kept.id,
+    droppedLinkId: d.dropped.id,
+    path: d.path,
+    message: `Links ${d.dropped.id} and ${d.kept.id} both feed ${into}; kept link ${d.kept.id} (${why}) and dropped link ${d.dropped.id}. Check that input is connected as you meant.`,
+  };
 }
 
 function convertSubgraph(raw: unknown, at: (string | number)[], ctx: Context): Subgraph {
