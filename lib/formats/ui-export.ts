@@ -4,7 +4,7 @@ import type { NodeCatalogue } from "@/lib/graph/catalogue";
 import type { Graph, GraphEdge, GraphNode, JsonValue, Layout, Subgraph, WorkflowDocument } from "@/lib/graph/model";
 import { getNodeDefinition, listInputs, listOutputs } from "@/lib/graph/node-def";
 import { isRecord } from "./types";
-import { isControlValue, listSubgraphWidgetNames, listWidgetSlots, positionWidgetValues, WIDGET_PROPERTY } from "./widget-values";
+import { isControlValue, listSubgraphWidgetNames, listWidgetSlots, positionWidgetValues, WIDGET_PROPERTY, type FrontendWidgetValue } from "./widget-values";
 
 /** A UI workflow as ComfyUI's frontend saves and loads it (LiteGraph serialisation). */
 export type UiWorkflow = Record<string, unknown>;
@@ -238,7 +238,8 @@ function unpositionedWidgets(node: GraphNode, catalogue: NodeCatalogue, subgraph
   const absent: string[] = [];
   if (def) {
     const slots = listWidgetSlots(def);
-    for (const name in node.widgets) if (Object.hasOwn(node.widgets, name) && !slots.some((s) => s.name === name)) extra[name] = node.widgets[name] as JsonValue;
+    // A frontend-only slot sharing an input's name (WebcamCapture's "image") does not carry that input's value.
+    for (const name in node.widgets) if (Object.hasOwn(node.widgets, name) && !slots.some((s) => s.name === name && s.kind !== "frontend")) extra[name] = node.widgets[name] as JsonValue;
     for (const slot of slots) if (slot.kind === "value" && !Object.hasOwn(node.widgets, slot.name)) absent.push(slot.name);
   } else {
     Object.assign(extra, node.widgets);
@@ -262,7 +263,10 @@ function buildWidgetValues(node: GraphNode, ui: Record<string, unknown>, catalog
   }
   if (extra.rawWidgetValues !== undefined) return extra.rawWidgetValues;
   const def = getNodeDefinition(catalogue, node.type);
-  if (def) return positionWidgetValues(def, node.widgets, node.controls, tail, { booleanControls: extra.booleanControls === true });
+  if (def) {
+    const frontend = Array.isArray(extra.frontendWidgetValues) ? (extra.frontendWidgetValues as FrontendWidgetValue[]) : undefined;
+    return positionWidgetValues(def, node.widgets, node.controls, tail, { booleanControls: extra.booleanControls === true, ...(frontend ? { frontend } : {}) });
+  }
   if (node.type === "Note" || node.type === "MarkdownNote") return "text" in node.widgets ? [node.widgets.text, ...tail] : tail;
   const sub = subgraphsById.get(node.type);
   if (sub) {

@@ -21,7 +21,7 @@ import {
 } from "@/lib/graph/model";
 import { getNodeDefinition, isVirtualNodeType } from "@/lib/graph/node-def";
 import { isRecord, toPointer, type FormatError, type ImportResult, type ImportWarning } from "./types";
-import { isControlValue, listSubgraphWidgetNames, nameWidgetValues, WIDGET_PROPERTY } from "./widget-values";
+import { isControlValue, listSubgraphWidgetNames, listWidgetSlots, nameWidgetValues, WIDGET_PROPERTY } from "./widget-values";
 
 /**
  * Import of ComfyUI UI workflows ("workflow" JSON, LiteGraph serialisation):
@@ -147,6 +147,8 @@ function convertNode(raw: unknown, at: (string | number)[], ctx: Context, where:
       const controls = withoutFixed(named.controls);
       if (controls) node.controls = controls;
       if (named.tail.length > 0) extra.widgetValuesTail = named.tail;
+      // Recorded even when empty for a definition with frontend-only slots: "none in the file" must export as none, not as a fresh node's defaults.
+      if (named.frontend.length > 0 || listWidgetSlots(def).some((s) => s.kind === "frontend")) extra.frontendWidgetValues = named.frontend;
       if (named.filled.length > 0) {
         extra.filledWidgets = named.filled;
         ctx.warnings.push({
