@@ -28,11 +28,16 @@ function uiWith(type: string, widgets_values: JsonValue[]): unknown {
   };
 }
 
+/** The widgets_values of the first node of an exported UI workflow. */
+function exportedValues(workflow: Record<string, unknown>): unknown {
+  return (workflow.nodes as { widgets_values?: unknown }[])[0]!.widgets_values;
+}
+
 function roundTrip(type: string, values: JsonValue[]): { widgets: Record<string, JsonValue>; exported: unknown } {
   const imported = importUiWorkflow(uiWith(type, values), { catalogue });
   if (!imported.ok) throw new Error(imported.error.message);
   const node = imported.document.graph.nodes[0]!;
-  const exported = exportUiWorkflow(imported.document, catalogue).nodes[0]!.widgets_values;
+  const exported = exportedValues(exportUiWorkflow(imported.document, catalogue));
   return { widgets: node.widgets, exported };
 }
 
@@ -102,7 +107,7 @@ describe("import and export of frontend-only widget values", () => {
     expect(positionWidgetValues(def("Load3D"), { model_file: "a.glb", width: 1024, height: 1024 }, undefined)).toEqual(["a.glb", "", 1024, 1024]);
     expect(positionWidgetValues(def("LoadImage"), { image: "a.png" }, undefined)).toEqual(["a.png", "image"]);
     const doc = buildDocument(buildGraph([buildNode(1, "LoadImage", { widgets: { image: "a.png" } })]));
-    expect(exportUiWorkflow(doc, catalogue).nodes[0]!.widgets_values).toEqual(["a.png", "image"]);
+    expect(exportedValues(exportUiWorkflow(doc, catalogue))).toEqual(["a.png", "image"]);
   });
 
   it("reports a WebcamCapture from a file as needing its image, which only the browser can capture", () => {
