@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { expect, test } from "@playwright/test";
+import { buildDocument, buildTxt2ImgGraph } from "@/lib/testing";
 import { dragBetween, graphHash, handle, node, openNewWorkflow } from "./helpers";
 
 const corpus = join(import.meta.dirname, "..", "..", "shared", "corpus");
@@ -153,4 +154,25 @@ test("exports ComfyUI JSON and re-imports it with no semantic change", async ({ 
   await page.getByLabel("Import workflow file").setInputFiles(path);
   await expect(page.getByTestId("notice")).toContainText("Imported");
   expect(await graphHash(page)).toBe(before);
+});
+
+test("auto-layout spreads a piled-up graph left to right, and the minimap pans the canvas", async ({ page }) => {
+  // Every node on one spot: auto-layout has to place them by their links.
+  const graph = buildTxt2ImgGraph({ checkpoint: "sim-sd15.safetensors", steps: 2 });
+  const layout = { nodes: Object.fromEntries(graph.nodes.map((n) => [n.id, { x: 0, y: 0 }])), groups: [], viewport: { x: 0, y: 0, zoom: 1 } };
+  await openNewWorkflow(page, "Layout test", buildDocument(graph, { layout }));
+  await page.keyboard.press("Control+Shift+L");
+  // The checkpoint loader feeds the sampler, which feeds the decoder: columns in that order.
+  await expect.poll(async () => (await node(page, "8").boundingBox())!.x - (await node(page, "4").boundingBox())!.x).toBeGreaterThan(200);
+  const loader = (await node(page, "4").boundingBox())!;
+  const sampler = (await node(page, "3").boundingBox())!;
+  expect(sampler.x).toBeGreaterThan(loader.x);
+
+  const viewport = page.locator(".react-flow__viewport");
+  const before = await viewport.getAttribute("style");
+  const minimap = page.getByTestId("minimap");
+  await expect(minimap).toBeVisible();
+  const box = (await minimap.boundingBox())!;
+  await minimap.click({ position: { x: 8, y: box.height - 8 } });
+  await expect.poll(() => viewport.getAttribute("style")).not.toBe(before);
 });

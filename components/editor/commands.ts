@@ -2,7 +2,7 @@
 
 import type { ReactFlowInstance } from "@xyflow/react";
 import { addGroup, addNode, createNode, moveNodes, nextNodeId, removeEdges, removeGroups, removeNodes, toggleCollapsed, toggleMode } from "@/lib/graph/edit";
-import { autoLayout } from "@/lib/graph/layout";
+import { loadLayout } from "./lazy";
 import type { NodeId } from "@/lib/graph/model";
 import type { EditorState, EditorStore } from "./store";
 
@@ -181,11 +181,15 @@ export const COMMANDS: readonly Command[] = [
           return [n.id, { ...l, width: m?.width ?? l.width, height: m?.height ?? l.height }];
         }),
       );
-      s.apply("Auto-layout", (d) => {
-        const laid = autoLayout({ ...d, layout: { ...d.layout, nodes: { ...d.layout.nodes, ...sizes } } }, { only: only.length > 1 ? only : undefined });
-        return moveNodes(d, Object.entries(laid.layout.nodes).map(([id, l]) => ({ id, x: l.x, y: l.y })));
-      });
-      window.setTimeout(() => void flow.fitView({ duration: 200 }), 50);
+      void loadLayout()
+        .then(({ autoLayout }) => {
+          store.getState().apply("Auto-layout", (d) => {
+            const laid = autoLayout({ ...d, layout: { ...d.layout, nodes: { ...d.layout.nodes, ...sizes } } }, { only: only.length > 1 ? only : undefined });
+            return moveNodes(d, Object.entries(laid.layout.nodes).map(([id, l]) => ({ id, x: l.x, y: l.y })));
+          });
+          window.setTimeout(() => void flow.fitView({ duration: 200 }), 50);
+        })
+        .catch((e: unknown) => store.getState().notify(`Auto-layout could not load: ${e instanceof Error ? e.message : String(e)}`, "error"));
     },
   },
   { id: "view.problems", label: "Problems panel", group: "View", keys: ["Ctrl+Shift+M"], perform: ({ store }) => {

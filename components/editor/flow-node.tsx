@@ -61,9 +61,18 @@ function Socket({ type, id, kind, color, top }: { type: "source" | "target"; id:
 const ROW = 22;
 
 /**
+ * React Flow re-renders a node when its size, position or z-index change (after it is measured, while it is
+ * dragged); none of those change what a node draws, so only its identity, data and selection count here.
+ */
+function drawsTheSame(a: NodeProps<WorkflowFlowNode>, b: NodeProps<WorkflowFlowNode>): boolean {
+  return a.id === b.id && a.data === b.data && a.selected === b.selected;
+}
+
+/**
  * A ComfyUI node on the canvas: title, typed sockets, and widgets made from
- * its definition. Memoised and fed by narrow selectors, so moving or editing
- * one node re-renders that node only (the 2,000-node budget depends on it).
+ * its definition. Memoised and fed only through its `data` (see node-view.ts),
+ * so moving or editing one node re-renders that node only (the 2,000-node
+ * budget depends on it).
  */
 export const FlowNode = memo(function FlowNode({ id, selected, data }: NodeProps<WorkflowFlowNode>) {
   const store = useEditorStore();
@@ -283,7 +292,7 @@ export const FlowNode = memo(function FlowNode({ id, selected, data }: NodeProps
       )}
     </div>
   );
-});
+}, drawsTheSame);
 
 function WidgetFor({ input, value, onChange, invalid }: { input: InputInfo; value: JsonValue; onChange: (v: JsonValue) => void; invalid?: string }) {
   switch (input.widgetType) {

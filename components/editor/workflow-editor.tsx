@@ -17,14 +17,12 @@ import {
 } from "@xyflow/react";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
-import { memo, useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, type DragEvent as ReactDragEvent, type RefObject } from "react";
+import { Suspense, lazy, memo, useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, type DragEvent as ReactDragEvent, type RefObject } from "react";
 import { BUNDLED_CATALOGUE } from "@/lib/graph/bundled-catalogue";
 import { diffDocuments } from "@/lib/graph/diff";
 import { hashDocument } from "@/lib/graph/hash";
 import { getDiffHighlights } from "@/lib/versions/highlights";
-import { ConflictDialog } from "@/components/versions/conflict-dialog";
 import { DraftBanner } from "@/components/versions/draft-banner";
-import { HistoryPanel } from "@/components/versions/history-panel";
 import { useDraftAutosave } from "@/components/versions/use-draft-autosave";
 import { RunPanel, useRun } from "@/components/runs";
 import type { RunOutput } from "@/lib/runs";
@@ -49,7 +47,11 @@ import { getNodeDefinition, listInputs, listOutputs } from "@/lib/graph/node-def
 import { fitViewportToLayout, type ViewportBox } from "./initial-viewport";
 import { NodeViewCache } from "./node-view";
 import { CanvasMinimap } from "./canvas-minimap";
-import { exportUiWorkflow, importWorkflow } from "@/lib/formats";
+import { loadFiles, loadFormats, preloadEditorModules } from "./lazy";
+import type { JsonPanelProps } from "./json/json-panel";
+// Copy needs ComfyUI's UI export at once (the clipboard event is synchronous); it is small. Everything else about
+// files and formats (PNG, WebP, API import, JSON Schema, layout) loads when first used: see ./lazy.ts.
+import { exportUiWorkflow } from "@/lib/formats/ui-export";
 import { useTRPC } from "@/components/trpc";
 import { ErrorText, errorMessage } from "@/components/ui/error-text";
 import { COMMANDS, findCommandForKey, type Command, type CommandContext } from "./commands";
@@ -63,10 +65,13 @@ import { ShortcutsSheet } from "./shortcuts-sheet";
 import { SidePanel } from "./side-panel";
 import { EditorStoreContext, createEditorStore, selectDirty, useEditor, useEditorStore, type EditorStore } from "./store";
 import { typeColor } from "./type-colors";
-import { exportDocument, importFromFile, ImportNotice } from "./files";
-import { JsonPanel } from "./json/json-panel";
+import { ImportNotice } from "./files/import-notice";
 
 // At module scope so React Flow never sees a new nodeTypes object (it would remount every node).
+const ConflictDialog = lazy(() => import("@/components/versions/conflict-dialog").then((m) => ({ default: m.ConflictDialog })));
+const HistoryPanel = lazy(() => import("@/components/versions/history-panel").then((m) => ({ default: m.HistoryPanel })));
+const JsonPanel = lazy(() => import("./json/json-panel").then((m) => ({ default: m.JsonPanel })));
+
 const nodeTypes = { workflow: FlowNode, "group-frame": GroupFrame, ghost: GhostNode };
 const GROUP_PREFIX = "group:";
 const PRO_OPTIONS = { hideAttribution: true };
@@ -387,6 +392,7 @@ function EditorShell({ offerServerDraft }: { offerServerDraft: boolean }) {
   // A second copy of the draft on the server: the local one (with undo) is lost with the browser's storage, this one is not.
   // One shared empty object when not comparing: a new {} per edit would re-render every node through the context.
   const highlights = useMemo(() => (compare && comparedDoc ? getDiffHighlights(diffDocuments(compare.before, comparedDoc)) : NO_HIGHLIGHTS), [compare, comparedDoc]);
+  useEffect(() => preloadEditorModules(), []);
   // The canvas opens already fitted (see initial-viewport.ts): its size is known only once it is in the DOM.
   const canvasRef = useRef<HTMLDivElement>(null);
   const [startViewport, setStartViewport] = useState<ViewportBox | null>(null);
@@ -440,7 +446,8 @@ function EditorShell({ offerServerDraft }: { offerServerDraft: boolean }) {
   }, [store]);
 
   const pasteText = useCallback(
-    (text: string) => {
+    async (text: string) => {
+      const { importWorkflow } = await loadFormats();
       const s = store.getState();
       const result = importWorkflow(text, { catalogue: s.catalogue });
       if (!result.ok) {
@@ -475,7 +482,9 @@ function EditorShell({ offerServerDraft }: { offerServerDraft: boolean }) {
   const exportAs = useCallback(
     (format: "ui" | "api" | "atelier" | "png") => {
       const s = store.getState();
-      void exportDocument(s.doc, s.catalogue, format, s.name).catch((e: unknown) => s.notify(`Export failed: ${errorMessage(e)}`, "error"));
+      void loadFiles()
+        .then((files) => files.exportDocument(s.doc, s.catalogue, format, s.name))
+        .catch((e: unknown) => s.notify(`Export failed: ${errorMessage(e)}`, "error"));
     },
     [store],
   );
@@ -483,7 +492,7 @@ function EditorShell({ offerServerDraft }: { offerServerDraft: boolean }) {
   const importFile = useCallback(
     async (file: File) => {
       const s = store.getState();
-      const result = await importFromFile(file, s.catalogue);
+      const result = await (await loadFiles()).importFromFile(file, s.catalogue);
       if (!result.ok) {
         s.notify(`${file.name}: ${result.message}`, "error");
         return;
@@ -515,7 +524,7 @@ function EditorShell({ offerServerDraft }: { offerServerDraft: boolean }) {
       paste: () => {
         void (navigator.clipboard?.readText() ?? Promise.reject(new Error("no clipboard")))
           .catch(() => window.localStorage.getItem(CLIPBOARD_KEY) ?? "")
-          .then((text) => text && pasteText(text));
+          .then((text) => (text ? pasteText(text) : undefined));
       },
       duplicate,
       openImport: () => fileInput.current?.click(),
@@ -573,7 +582,7 @@ function EditorShell({ offerServerDraft }: { offerServerDraft: boolean }) {
       const text = e.clipboardData?.getData("text/plain") || window.localStorage.getItem(CLIPBOARD_KEY) || "";
       if (!text) return;
       e.preventDefault();
-      pasteText(text);
+      void pasteText(text);
     };
     window.addEventListener("keydown", onKey);
     document.addEventListener("copy", onCopy);
@@ -810,6 +819,7 @@ function EditorShell({ offerServerDraft }: { offerServerDraft: boolean }) {
         </div>
       )}
       {conflict && baseVersionId !== null && (
+        <Suspense fallback={null}>
         <ConflictDialog
           workflowId={workflowId}
           baseVersionId={baseVersionId}
@@ -827,6 +837,7 @@ function EditorShell({ offerServerDraft }: { offerServerDraft: boolean }) {
             void clearDraft(workflowId).then(() => router.push(`/workflows/${id}`));
           }}
         />
+        </Suspense>
       )}
       {serverDraftOffered && !dirty && (
         <DraftBanner
@@ -899,6 +910,7 @@ function EditorShell({ offerServerDraft }: { offerServerDraft: boolean }) {
         )}
         {panel === "history" && (
           <SidePanel label="History" extra={<Link href={`/workflows/${workflowId}/history`}>Full history, publish, upgrade</Link>} onClose={() => store.getState().setPanel(null)}>
+            <Suspense fallback={<p className="muted">Loading history…</p>}>
             <HistoryPanel
               workflowId={workflowId}
               onRestore={() => {
@@ -915,13 +927,16 @@ function EditorShell({ offerServerDraft }: { offerServerDraft: boolean }) {
                   .catch((e: unknown) => store.getState().notify(`Could not load version ${fromId}: ${errorMessage(e)}`, "error"));
               }}
             />
+            </Suspense>
           </SidePanel>
         )}
         {panel === "json" && (
+          <Suspense fallback={null}>
           <DocumentJsonPanel catalogue={catalogue} onApply={(next) => {
               store.getState().replaceDocument(next, "Edit JSON");
               window.setTimeout(() => void flow.fitView({ duration: 200 }), 50);
             }} onClose={() => store.getState().setPanel(null)} />
+          </Suspense>
         )}
       </div>
       {search && (
@@ -945,7 +960,7 @@ function EditorShell({ offerServerDraft }: { offerServerDraft: boolean }) {
 }
 
 /** The JSON panel reads the whole document, so it subscribes to it here rather than in the shell. */
-function DocumentJsonPanel(props: Omit<Parameters<typeof JsonPanel>[0], "document">) {
+function DocumentJsonPanel(props: Omit<JsonPanelProps, "document">) {
   const doc = useEditor((s) => s.doc);
   return <JsonPanel document={doc} {...props} />;
 }
