@@ -6,7 +6,7 @@ export { importUiWorkflow, looksLikeUiWorkflow, MAX_UI_NODES } from "./ui";
 export type { ImportUiOptions } from "./ui";
 export { exportUiWorkflow } from "./ui-export";
 export type { UiWorkflow } from "./ui-export";
-export { FRONTEND_WIDGET_TYPES, hasControlAfterGenerate, listWidgetSlots, nameWidgetValues, positionWidgetValues, UPLOAD_WIDGET_NAME, type FrontendWidgetValue } from "./widget-values";
+export { FRONTEND_WIDGET_TYPES, hasControlAfterGenerate, listNodeWidgetSlots, listWidgetSlots, nameWidgetValues, positionWidgetValues, UPLOAD_WIDGET_NAME, type FrontendWidgetValue } from "./widget-values";
 export type { WidgetSlot } from "./widget-values";
 export type { FormatError, ImportResult, ImportWarning } from "./types";
 export { detectFormat, detectJsonFormat, importWorkflow } from "./detect";

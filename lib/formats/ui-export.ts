@@ -4,7 +4,7 @@ import type { NodeCatalogue } from "@/lib/graph/catalogue";
 import type { Graph, GraphEdge, GraphNode, JsonValue, Layout, Subgraph, WorkflowDocument } from "@/lib/graph/model";
 import { getNodeDefinition, listInputs, listOutputs } from "@/lib/graph/node-def";
 import { isRecord } from "./types";
-import { isControlValue, listSubgraphWidgetNames, listWidgetSlots, positionWidgetValues, WIDGET_PROPERTY, type FrontendWidgetValue } from "./widget-values";
+import { isControlValue, listNodeWidgetSlots, listSubgraphWidgetNames, positionWidgetValues, WIDGET_PROPERTY, type FrontendWidgetValue } from "./widget-values";
 
 /** A UI workflow as ComfyUI's frontend saves and loads it (LiteGraph serialisation). */
 export type UiWorkflow = Record<string, unknown>;
@@ -237,7 +237,7 @@ function unpositionedWidgets(node: GraphNode, catalogue: NodeCatalogue, subgraph
   const extra: Record<string, JsonValue> = {};
   const absent: string[] = [];
   if (def) {
-    const slots = listWidgetSlots(def);
+    const slots = listNodeWidgetSlots(def, node.widgets);
     // A frontend-only slot sharing an input's name (WebcamCapture's "image") does not carry that input's value.
     for (const name in node.widgets) if (Object.hasOwn(node.widgets, name) && !slots.some((s) => s.name === name && s.kind !== "frontend")) extra[name] = node.widgets[name] as JsonValue;
     for (const slot of slots) if (slot.kind === "value" && !Object.hasOwn(node.widgets, slot.name)) absent.push(slot.name);

@@ -4,6 +4,7 @@ import { describe, expect, it } from "vitest";
 import { zNodeCatalogue, type NodeCatalogue, type NodeDefinition } from "@/lib/graph/catalogue";
 import type { JsonValue } from "@/lib/graph/model";
 import { validateGraph } from "@/lib/graph/validate";
+import { compileToPrompt } from "@/lib/compile";
 import { buildDocument, buildGraph, buildNode } from "@/lib/testing";
 import { importUiWorkflow } from "./ui";
 import { exportUiWorkflow } from "./ui-export";
@@ -115,5 +116,32 @@ describe("import and export of frontend-only widget values", () => {
     if (!imported.ok) throw new Error(imported.error.message);
     const issues = validateGraph(imported.document.graph, catalogue).filter((i) => i.kind !== "no_output_node");
     expect(issues.map((i) => [i.kind, "inputName" in i ? i.inputName : undefined])).toEqual([["missing_required_input", "image"]]);
+  });
+});
+
+describe("V3 dynamic combos (COMFY_DYNAMICCOMBO_V3)", () => {
+  it("reads the widgets a choice inserts after the combo under <combo>.<input> names, and writes the file back exactly", () => {
+    const values = ["scale dimensions", 512, 384, "center", "area"];
+    const { widgets, exported } = roundTrip("ResizeImageMaskNode", values);
+    expect(widgets).toEqual({ resize_type: "scale dimensions", "resize_type.width": 512, "resize_type.height": 384, "resize_type.crop": "center", scale_method: "area" });
+    expect(exported).toEqual(values);
+  });
+
+  it("gives a linked choice input no slot, only its widget inputs", () => {
+    const values = ["match size", "disabled", "bilinear"];
+    expect(roundTrip("ResizeImageMaskNode", values)).toEqual({
+      widgets: { resize_type: "match size", "resize_type.crop": "disabled", scale_method: "bilinear" },
+      exported: values,
+    });
+  });
+
+  it("validates the combo against its choices and compiles the inserted widgets under their prompt names", () => {
+    const doc = buildDocument(
+      buildGraph([buildNode(1, "ResizeImageMaskNode", { widgets: { resize_type: "scale by multiplier", "resize_type.multiplier": 2, scale_method: "area" } })]),
+    );
+    expect(positionWidgetValues(def("ResizeImageMaskNode"), doc.graph.nodes[0]!.widgets, undefined)).toEqual(["scale by multiplier", 2, "area"]);
+    expect(compileToPrompt(doc, catalogue).prompt["1"]?.inputs).toEqual({ resize_type: "scale by multiplier", "resize_type.multiplier": 2, scale_method: "area" });
+    const wrong = buildGraph([buildNode(1, "ResizeImageMaskNode", { widgets: { resize_type: "scale sideways", scale_method: "area" } })]);
+    expect(validateGraph(wrong, catalogue).filter((i) => i.kind === "value_not_in_list").map((i) => ("inputName" in i ? i.inputName : undefined))).toEqual(["resize_type"]);
   });
 });

@@ -1,6 +1,6 @@
 import type { NodeDefinition } from "@/lib/graph/catalogue";
 import type { ControlAfterGenerate, JsonValue } from "@/lib/graph/model";
-import { defaultWidgetValue, listInputs, type InputInfo } from "@/lib/graph/node-def";
+import { classifyInput, defaultWidgetValue, listInputs, type InputInfo } from "@/lib/graph/node-def";
 
 /**
  * Positional `widgets_values` ⇄ widget values by name, following ComfyUI's
@@ -94,16 +94,62 @@ export function listWidgetSlots(def: NodeDefinition): readonly WidgetSlot[] {
   };
   for (const input of inputs) {
     if (!uploadPlaced && !input.required) placeUpload();
-    if (input.kind === "widget") {
-      if (input.options.forceInput === true) continue;
-      slots.push({ name: input.name, kind: "value", input });
-      if (hasControlAfterGenerate(input)) slots.push({ name: input.name, kind: "control", input });
-    } else if (FRONTEND_WIDGET_TYPES.has(input.type)) {
-      slots.push({ name: input.name, kind: "frontend", input, frontendValue: "" });
-    }
+    slots.push(...slotsOfInput(input));
   }
   if (!uploadPlaced) placeUpload();
   slotsCache.set(def, slots);
+  return slots;
+}
+
+/** The slots one input contributes: its value (and control) for a widget, a frontend slot for a frontend-only type, none for a link. */
+function slotsOfInput(input: InputInfo): WidgetSlot[] {
+  if (input.kind === "widget") {
+    if (input.options.forceInput === true) return [];
+    const own: WidgetSlot[] = [{ name: input.name, kind: "value", input }];
+    if (hasControlAfterGenerate(input)) own.push({ name: input.name, kind: "control", input });
+    return own;
+  }
+  return FRONTEND_WIDGET_TYPES.has(input.type) ? [{ name: input.name, kind: "frontend", input, frontendValue: "" }] : [];
+}
+
+const dynamicCache = new WeakMap<InputInfo, Map<string, readonly WidgetSlot[]>>();
+
+/**
+ * The slots a dynamic combo's choice inserts right after the combo's own:
+ * the chosen option's inputs (required, then optional) named
+ * `<combo>.<input>`, as ComfyUI's frontend names the widgets it adds. None
+ * for a value that is not one of the choices.
+ */
+function dynamicSlots(input: InputInfo, choice: unknown): readonly WidgetSlot[] {
+  if (input.dynamicOptions === undefined || typeof choice !== "string") return [];
+  let byChoice = dynamicCache.get(input);
+  if (!byChoice) dynamicCache.set(input, (byChoice = new Map()));
+  const cached = byChoice.get(choice);
+  if (cached) return cached;
+  const option = input.dynamicOptions.find((o) => o.key === choice);
+  const slots: WidgetSlot[] = [];
+  if (option) {
+    let index = 0;
+    for (const [section, required] of [[option.inputs.required, true], [option.inputs.optional, false]] as const) {
+      if (section === null || typeof section !== "object") continue;
+      for (const key of Object.keys(section)) slots.push(...slotsOfInput(classifyInput(`${input.name}.${key}`, section[key], index++, required)));
+    }
+  }
+  byChoice.set(choice, slots);
+  return slots;
+}
+
+/** The slots of one node: the definition's, with each dynamic combo's chosen inputs inserted after it (the choice read from `widgets`, else the combo's default). */
+export function listNodeWidgetSlots(def: NodeDefinition, widgets: Record<string, JsonValue>): readonly WidgetSlot[] {
+  const base = listWidgetSlots(def);
+  if (!base.some((slot) => slot.input.dynamicOptions !== undefined)) return base;
+  const slots = [...base];
+  for (let k = 0; k < slots.length; k++) {
+    const slot = slots[k]!;
+    if (slot.kind !== "value" || !slot.input.dynamicOptions) continue;
+    const choice = Object.hasOwn(widgets, slot.name) ? widgets[slot.name] : defaultWidgetValue(slot.input);
+    slots.splice(k + 1, 0, ...dynamicSlots(slot.input, choice));
+  }
   return slots;
 }
 
@@ -134,7 +180,10 @@ export interface NamedWidgetValues {
 export function nameWidgetValues(def: NodeDefinition, values: readonly JsonValue[]): NamedWidgetValues {
   const out: NamedWidgetValues = { widgets: {}, controls: {}, tail: [], filled: [], missingControls: [], frontend: [] };
   let i = 0;
-  for (const slot of listWidgetSlots(def)) {
+  // A dynamic combo's choice inserts its inputs' slots after it, so the list grows as values are read.
+  const slots = [...listWidgetSlots(def)];
+  for (let k = 0; k < slots.length; k++) {
+    const slot = slots[k]!;
     if (slot.kind === "frontend") {
       if (i < values.length && fitsFrontendSlot(slot, values[i])) {
         out.frontend.push([i, values[i] as JsonValue]);
@@ -169,6 +218,7 @@ export function nameWidgetValues(def: NodeDefinition, values: readonly JsonValue
       out.widgets[slot.name] = defaultWidgetValue(slot.input);
       out.filled.push(slot.name);
     }
+    if (slot.input.dynamicOptions) slots.splice(k + 1, 0, ...dynamicSlots(slot.input, out.widgets[slot.name]));
   }
   out.tail = values.slice(i) as JsonValue[];
   return out;
@@ -194,7 +244,7 @@ export function positionWidgetValues(
   options: PositionOptions = {},
 ): JsonValue[] {
   const values: JsonValue[] = [];
-  for (const slot of listWidgetSlots(def)) {
+  for (const slot of listNodeWidgetSlots(def, widgets)) {
     const control = controls?.[slot.name] ?? "fixed";
     if (slot.kind === "frontend") {
       if (options.frontend === undefined) values.push(slot.frontendValue ?? null);

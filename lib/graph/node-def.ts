@@ -27,6 +27,30 @@ export interface InputInfo {
   comboValues?: readonly unknown[];
   /** The spec's options object (`default`, `min`, `max`, `step`, `forceInput`, …); `{}` when absent. */
   options: InputOptions;
+  /**
+   * For a V3 dynamic combo (`COMFY_DYNAMICCOMBO_V3`): the inputs each choice
+   * adds. The frontend inserts their widgets right after the combo's, named
+   * `<combo>.<input>`, and those names are what the prompt carries.
+   */
+  dynamicOptions?: readonly DynamicComboOption[];
+}
+
+/** One choice of a V3 dynamic combo and the inputs it brings (an `/object_info` input section). */
+export interface DynamicComboOption {
+  key: string;
+  inputs: { required?: Record<string, unknown>; optional?: Record<string, unknown> };
+}
+
+/** Input type of ComfyUI's V3 dynamic combos: a combo whose choice adds inputs. */
+export const DYNAMIC_COMBO_TYPE = "COMFY_DYNAMICCOMBO_V3";
+
+function readDynamicOptions(raw: unknown): DynamicComboOption[] {
+  if (!Array.isArray(raw)) return [];
+  return raw.flatMap((o): DynamicComboOption[] => {
+    if (o === null || typeof o !== "object" || typeof (o as { key?: unknown }).key !== "string") return [];
+    const inputs = (o as { inputs?: unknown }).inputs;
+    return [{ key: (o as { key: string }).key, inputs: inputs !== null && typeof inputs === "object" ? (inputs as DynamicComboOption["inputs"]) : {} }];
+  });
 }
 
 /** One output slot of a node definition. */
@@ -63,7 +87,8 @@ export function isWidgetTypeName(type: string): type is WidgetType {
 
 const emptyOptions: InputOptions = Object.freeze({}) as InputOptions;
 
-function classifyInput(name: string, spec: unknown, index: number, required: boolean): InputInfo {
+/** Classifies one `/object_info` input spec (`["INT", {…}]`, `[[…choices]]`, `["IMAGE"]`, …) under a name. */
+export function classifyInput(name: string, spec: unknown, index: number, required: boolean): InputInfo {
   const tuple = Array.isArray(spec) ? spec : [spec];
   const head: unknown = tuple[0];
   const rawOptions: unknown = tuple[1];
@@ -73,6 +98,11 @@ function classifyInput(name: string, spec: unknown, index: number, required: boo
     return { name, index, required, kind: "widget", type: "COMBO", widgetType: "COMBO", comboValues: head, options };
   }
   const type = typeof head === "string" ? head : "*";
+  if (type === DYNAMIC_COMBO_TYPE) {
+    const dynamicOptions = readDynamicOptions(options.options);
+    const values = dynamicOptions.map((o) => o.key);
+    return { name, index, required, kind: "widget", type: "COMBO", widgetType: "COMBO", comboValues: values, options, dynamicOptions };
+  }
   if (type === "COMBO") {
     const values = Array.isArray(options.options) ? options.options : [];
     return { name, index, required, kind: "widget", type, widgetType: "COMBO", comboValues: values, options };
