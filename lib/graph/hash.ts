@@ -65,19 +65,9 @@ function compareEdges(a: GraphEdge, b: GraphEdge): number {
   );
 }
 
-// Importers and generators mostly emit sorted ids, so the writer checks the order in O(n) and sorts a copy only
-// when it must. One check loop per comparator, rather than one generic loop taking it as a parameter, lets V8
-// inline the comparison: the generic loop called it out of line 20,000 times for a 10,000-node graph.
-
-function nodesInOrder(nodes: readonly GraphNode[]): boolean {
-  for (let i = 1; i < nodes.length; i++) if (compareNodes(nodes[i - 1]!, nodes[i]!) > 0) return false;
-  return true;
-}
-
-function edgesInOrder(edges: readonly GraphEdge[]): boolean {
-  for (let i = 1; i < edges.length; i++) if (compareEdges(edges[i - 1]!, edges[i]!) > 0) return false;
-  return true;
-}
+// Importers and generators mostly emit sorted ids, so the writer checks the order as it writes (one pass over the
+// node and edge objects, which past ~10,000 nodes no longer fit the CPU caches) and starts again from a sorted copy
+// only when it meets an element out of order.
 
 function numberText(value: number): string {
   // JSON.stringify already writes -0 as 0 and 1.0 as 1; non-finite numbers cannot come from JSON but must not break the hash.
@@ -391,8 +381,19 @@ function intern(names: Map<string, number>, name: string): number {
 }
 
 function writeGraph(w: JsonWriter, graph: Graph): void {
-  const nodes = nodesInOrder(graph.nodes) ? graph.nodes : [...graph.nodes].sort(compareNodes);
-  const edges = edgesInOrder(graph.edges) ? graph.edges : [...graph.edges].sort(compareEdges);
+  const start = w.length;
+  if (writeGraphIfSorted(w, graph.nodes, graph.edges, { check: true })) return;
+  w.length = start;
+  writeGraphIfSorted(w, [...graph.nodes].sort(compareNodes), [...graph.edges].sort(compareEdges), { check: false });
+}
+
+/**
+ * Writes the canonical form of nodes and edges already in canonical order.
+ * With `check`, returns false as soon as an element is out of order (what was
+ * written is then garbage for the caller to discard).
+ */
+function writeGraphIfSorted(w: JsonWriter, nodes: readonly GraphNode[], edges: readonly GraphEdge[], options: { check: boolean }): boolean {
+  const check = options.check;
   const inputs = new Map<string, number>();
   const types = new Map<string, number>();
   w.raw('{"edges":[');
@@ -401,6 +402,7 @@ function writeGraph(w: JsonWriter, graph: Graph): void {
   let lastInputIndex = -1;
   for (let i = 0; i < edges.length; i++) {
     const e = edges[i]!;
+    if (check && i > 0 && compareEdges(edges[i - 1]!, e) > 0) return false;
     if (e.targetInput !== lastInput || lastInputIndex < 0) {
       lastInput = e.targetInput;
       lastInputIndex = intern(inputs, lastInput);
@@ -410,8 +412,8 @@ function writeGraph(w: JsonWriter, graph: Graph): void {
     // capacity check and no calls; anything else rolls back and takes the general path below.
     w.reserve(TUPLE_FAST_BYTES);
     const bytes = w.bytes;
-    const start = w.length;
-    let at = start;
+    const from = w.length;
+    let at = from;
     if (i > 0) bytes[at++] = 44;
     bytes[at++] = 91;
     at = putIntegerId(bytes, at, e.target);
@@ -428,7 +430,7 @@ function writeGraph(w: JsonWriter, graph: Graph): void {
         continue;
       }
     }
-    w.length = start;
+    w.length = from;
     if (i > 0) w.byte(44);
     w.byte(91);
     w.id(e.target);
@@ -448,8 +450,9 @@ function writeGraph(w: JsonWriter, graph: Graph): void {
   let lastType = "";
   let lastIndex = -1;
   for (let i = 0; i < nodes.length; i++) {
-    if (i > 0) w.byte(44);
     const node = nodes[i]!;
+    if (check && i > 0 && compareNodes(nodes[i - 1]!, node) > 0) return false;
+    if (i > 0) w.byte(44);
     if (node.type !== lastType || lastIndex < 0) {
       lastType = node.type;
       lastIndex = intern(types, lastType);
@@ -459,6 +462,7 @@ function writeGraph(w: JsonWriter, graph: Graph): void {
   w.raw('],"types":');
   writeTable(w, types);
   w.raw(`,"v":${CANONICAL_FORM_VERSION}}`);
+  return true;
 }
 
 function graphCapacity(graph: Graph): number {
