@@ -3,11 +3,7 @@
 import type { Node, NodeProps } from "@xyflow/react";
 import { createContext, memo, useContext } from "react";
 import type { NodeHighlight } from "@/lib/versions/highlights";
-import type { NodeRunMark } from "@/components/runs/run-state";
 import type { RunOutput } from "@/lib/runs";
-
-/** Per-node marks of the run the editor follows (prompt node ids); empty when nothing ran. */
-export const RunMarksContext = createContext<Readonly<Record<string, NodeRunMark>>>({});
 
 /** Outputs of the followed run by prompt node id, shown on their output node. */
 export const RunOutputsContext = createContext<Readonly<Record<string, readonly RunOutput[]>>>({});

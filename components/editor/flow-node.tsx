@@ -7,9 +7,9 @@ import type { GraphIssue } from "@/lib/graph/issues";
 import type { ControlAfterGenerate, JsonValue, NodeId } from "@/lib/graph/model";
 import { listInputs, listOutputs, type InputInfo } from "@/lib/graph/node-def";
 import { NodeRunBadge } from "@/components/runs/node-run-badge";
-import { getNodeRunMark } from "@/components/runs/run-state";
 import { RunOutputs } from "@/components/runs/run-outputs";
-import { RunMarksContext, RunOutputsContext, useNodeHighlight } from "./diff-overlay";
+import { RunOutputsContext, useNodeHighlight } from "./diff-overlay";
+import { useRunMark } from "./run-marks";
 import type { NodeView } from "./node-view";
 import { useEditorStore } from "./store";
 import { typeColor } from "./type-colors";
@@ -81,7 +81,7 @@ export const FlowNode = memo(function FlowNode({ id, selected, data }: NodeProps
   const lowDetail = useContext(LowDetailContext);
   const highlight = useNodeHighlight(id);
   // Subgraph instances show the worst state of the nodes inside them ("12:5" → 12).
-  const runMark = getNodeRunMark(useContext(RunMarksContext), id);
+  const runMark = useRunMark(id);
   const runOutputs = useContext(RunOutputsContext)[id];
 
   const change = useCallback(

@@ -26,7 +26,8 @@ import { DraftBanner } from "@/components/versions/draft-banner";
 import { useDraftAutosave } from "@/components/versions/use-draft-autosave";
 import { RunPanel, useRun } from "@/components/runs";
 import type { RunOutput } from "@/lib/runs";
-import { DiffHighlightsContext, GhostNode, RunMarksContext, RunOutputsContext, type GhostFlowNode } from "./diff-overlay";
+import { DiffHighlightsContext, GhostNode, RunOutputsContext, type GhostFlowNode } from "./diff-overlay";
+import { RunMarksStore, RunMarksStoreContext } from "./run-marks";
 import {
   addNode,
   checkConnection,
@@ -393,6 +394,9 @@ function EditorShell({ offerServerDraft }: { offerServerDraft: boolean }) {
   // One shared empty object when not comparing: a new {} per edit would re-render every node through the context.
   const highlights = useMemo(() => (compare && comparedDoc ? getDiffHighlights(diffDocuments(compare.before, comparedDoc)) : NO_HIGHLIGHTS), [compare, comparedDoc]);
   useEffect(() => preloadEditorModules(), []);
+  // Per-node run marks (see run-marks.ts), updated before the browser paints the message that changed them.
+  const [runMarks] = useState(() => new RunMarksStore());
+  useLayoutEffect(() => runMarks.set(runner.marks), [runMarks, runner.marks]);
   // The canvas opens already fitted (see initial-viewport.ts): its size is known only once it is in the DOM.
   const canvasRef = useRef<HTMLDivElement>(null);
   const [startViewport, setStartViewport] = useState<ViewportBox | null>(null);
@@ -871,7 +875,7 @@ function EditorShell({ offerServerDraft }: { offerServerDraft: boolean }) {
           }}
           onDrop={onDrop}
         >
-          <RunMarksContext.Provider value={runner.marks}>
+          <RunMarksStoreContext.Provider value={runMarks}>
           <RunOutputsContext.Provider value={outputsByNode}>
           <DiffHighlightsContext.Provider value={highlights}>
           {startViewport && (
@@ -893,7 +897,7 @@ function EditorShell({ offerServerDraft }: { offerServerDraft: boolean }) {
           )}
           </DiffHighlightsContext.Provider>
           </RunOutputsContext.Provider>
-          </RunMarksContext.Provider>
+          </RunMarksStoreContext.Provider>
         </div>
         {panel === "problems" && <ProblemsPanel onClose={() => store.getState().setPanel(null)} />}
         {panel === "run" && (
