@@ -43,6 +43,13 @@ describe("run stream folding", () => {
     expect(before.status).toBe("queued");
   });
 
+  it("takes the run's sentence from a status event that carries one and keeps it otherwise", () => {
+    const waiting = applyRunStreamEvent(view(), { type: "status", status: "running", queuePosition: null, promptId: "p", detail: "Waiting for ComfyUI", at: 5 });
+    expect(waiting?.detail).toBe("Waiting for ComfyUI");
+    expect(applyRunStreamEvent(waiting, { type: "status", status: "running", queuePosition: null, promptId: "p", at: 6 })?.detail).toBe("Waiting for ComfyUI");
+    expect(applyRunStreamEvent(waiting, { type: "status", status: "running", queuePosition: null, promptId: "p", detail: null, at: 7 })?.detail).toBeNull();
+  });
+
   it("counts finished and cached nodes whole and the running node by its steps", () => {
     const v = view();
     v.nodes["1"] = makeNodeRunState("cached");

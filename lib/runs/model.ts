@@ -125,7 +125,7 @@ export interface RunView {
 /** What a run subscription streams: the current view first, then changes. */
 export type RunStreamEvent =
   | { type: "snapshot"; run: RunView }
-  | { type: "status"; status: RunStatus; queuePosition: number | null; promptId: string | null; at: number }
+  | { type: "status"; status: RunStatus; queuePosition: number | null; promptId: string | null; /** The run's sentence when it changed with this event (absent: unchanged). */ detail?: string | null; at: number }
   | { type: "node"; nodeId: string; node: NodeRunState }
   | { type: "output"; output: RunOutput }
   | { type: "preview"; nodeId: string | null; mime: string; dataBase64: string }
@@ -144,7 +144,7 @@ export function applyRunStreamEvent(view: RunView | null, event: RunStreamEvent)
       return event.run;
     case "status":
       if (!view) return view;
-      return { ...view, status: event.status, queuePosition: event.queuePosition, promptId: event.promptId ?? view.promptId };
+      return { ...view, status: event.status, queuePosition: event.queuePosition, promptId: event.promptId ?? view.promptId, detail: event.detail === undefined ? view.detail : event.detail };
     case "node":
       if (!view) return view;
       return { ...view, nodes: { ...view.nodes, [event.nodeId]: event.node } };

@@ -55,6 +55,15 @@ export interface RunManagerDeps {
   passes?: readonly PromptPass[];
   /** How often queue positions are refreshed while a run waits. */
   queuePollMs?: number;
+  /**
+   * After a restart, how long a run left in flight waits for ComfyUI to answer
+   * again before it is marked unknown; default the client's whole-run timeout.
+   */
+  recoveryTimeoutMs?: number;
+  /** Delays between attempts to reach ComfyUI while recovering (doubling from initialMs up to maxMs); default 1 s to 15 s. */
+  recoveryBackoff?: { initialMs?: number; maxMs?: number };
+  /** While a recovered run is still queued or running on ComfyUI, how often its history is checked; default 1 s. */
+  recoveryPollMs?: number;
 }
 
 type Listener = (event: RunStreamEvent) => void;
@@ -121,6 +130,8 @@ export function findMissingNodeTypes(doc: WorkflowDocument, catalogue: NodeCatal
   return missing;
 }
 
+const formatWait = (ms: number) => (ms < 1_000 ? `${ms} ms` : ms < 120_000 ? `${Math.round(ms / 1000)} s` : ms < 7_200_000 ? `${Math.round(ms / 60_000)} min` : `${Math.round(ms / 3_600_000)} h`);
+
 // Frontend-only nodes: compiled away, never sent.
 const VIRTUAL_NODE_TYPES = new Set(["Reroute", "PrimitiveNode", "Note", "MarkdownNote"]);
 
@@ -132,6 +143,7 @@ export function createRunManager(deps: RunManagerDeps) {
   const live = new Map<string, LiveRun>();
   let queueTimer: NodeJS.Timeout | null = null;
   let closed = false;
+  const sleepers = new Set<() => void>();
 
   function emit(run: LiveRun, event: RunStreamEvent): void {
     for (const listener of [...run.listeners]) {
@@ -244,7 +256,7 @@ export function createRunManager(deps: RunManagerDeps) {
       case "connection":
         if (event.state === "lost") run.view.detail = `Connection to ComfyUI at ${comfy.baseUrl} lost (${event.detail}); reconnecting.`;
         else if (run.view.detail?.startsWith("Connection to ComfyUI")) run.view.detail = null;
-        emit(run, { type: "status", status: run.view.status, queuePosition: run.view.queuePosition, promptId: run.view.promptId, at: now() });
+        emit(run, { type: "status", status: run.view.status, queuePosition: run.view.queuePosition, promptId: run.view.promptId, detail: run.view.detail, at: now() });
         break;
       default:
         assertNever(event, "run event");
@@ -453,47 +465,103 @@ export function createRunManager(deps: RunManagerDeps) {
     return "error";
   }
 
-  /** Brings runs that were in flight when Atelier stopped to an end: from /history when ComfyUI still knows them, else "unknown". */
-  async function recoverInFlight(): Promise<void> {
-    for (const view of runs.listInFlight()) {
-      const run = newLive(view, runs.getPromptOrThrow(view.id));
-      run.nextIndex = view.outputs.length;
-      for (const o of runs.listOutputs(view.id)) run.seenFiles.add(`${o.type}/${o.subfolder}/${o.filename}`);
-      if (!view.promptId) {
-        await finish(run, "unknown", { detail: "Atelier stopped before ComfyUI accepted this run." });
+  /** Sleeps `ms`, or less when the manager closes (a recovery loop must not hold the process). */
+  function pause(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const wake = () => {
+        clearTimeout(timer);
+        sleepers.delete(wake);
+        resolve();
+      };
+      const timer = setTimeout(wake, Math.max(0, ms));
+      sleepers.add(wake);
+    });
+  }
+
+  /** Changes a run's sentence (e.g. "waiting for ComfyUI") and tells its subscribers. */
+  function setDetail(run: LiveRun, detail: string | null): void {
+    if (run.view.detail === detail) return;
+    run.view.detail = detail;
+    runs.update(run.view);
+    emit(run, { type: "status", status: run.view.status, queuePosition: run.view.queuePosition, promptId: run.view.promptId, detail, at: now() });
+  }
+
+  async function finishFromHistory(run: LiveRun, history: HistoryEntry): Promise<void> {
+    for (const [nodeId, output] of Object.entries(history.outputs)) downloadOutputs(run, nodeId, output);
+    const status = statusFromHistory(history);
+    const cached = (history.status?.messages.find(([t]) => t === "execution_cached")?.[1] as { nodes?: string[] } | undefined)?.nodes ?? [];
+    run.view.cachedNodes = cached;
+    for (const id of cached) setNode(run, id, { state: "cached" });
+    if (status === "error") applyError(run, (history.status?.messages.find(([t]) => t === "execution_error")?.[1] as ExecutionErrorData | undefined) ?? null);
+    await finish(run, status, { detail: "Recovered from ComfyUI's history after Atelier restarted." });
+  }
+
+  /**
+   * Follows one run left in flight by a previous process until ComfyUI says
+   * how it ended. While ComfyUI does not answer (it may be restarting too) the
+   * run stays in flight, saying it waits, and is asked again with backoff;
+   * only after `recoveryTimeoutMs` without an answer, or when ComfyUI answers
+   * and no longer knows the prompt, is it marked unknown. Outputs already
+   * downloaded stay with the run whatever happens.
+   */
+  async function recoverRun(view: RunView): Promise<void> {
+    const run = newLive(view, runs.getPromptOrThrow(view.id));
+    const stored = runs.listOutputs(view.id);
+    run.nextIndex = stored.reduce((next, o) => Math.max(next, o.index + 1), 0);
+    for (const o of stored) run.seenFiles.add(`${o.type}/${o.subfolder}/${o.filename}`);
+    if (!view.promptId) return finish(run, "unknown", { detail: "Atelier stopped before ComfyUI accepted this run." });
+    const promptId = view.promptId;
+    live.set(view.id, run);
+    const timeoutMs = deps.recoveryTimeoutMs ?? comfy.timeouts.generationMs;
+    const giveUpAt = now() + timeoutMs;
+    const backoff = { initialMs: 1_000, maxMs: 15_000, ...deps.recoveryBackoff };
+    let failures = 0;
+    let lastProblem = "";
+    while (!closed) {
+      let history: HistoryEntry | null;
+      let place: "running" | "pending" | null = null;
+      try {
+        history = await comfy.getHistoryEntry(promptId);
+        if (!history) {
+          const queue = await comfy.getQueue();
+          if (queue.queue_running.some((item) => item[1] === promptId)) place = "running";
+          else if (queue.queue_pending.some((item) => item[1] === promptId)) place = "pending";
+          // It may have finished between the two questions.
+          else history = await comfy.getHistoryEntry(promptId);
+        }
+      } catch (error) {
+        if (closed) return;
+        lastProblem = isAppError(error) ? error.message : `ComfyUI at ${comfy.baseUrl} failed: ${(error as Error).message}`;
+        failures++;
+        if (now() >= giveUpAt) {
+          return finish(run, "unknown", {
+            detail: `Atelier restarted during this run and ComfyUI at ${comfy.baseUrl} did not answer for ${formatWait(timeoutMs)} (last error: ${lastProblem}); the result of prompt ${promptId} is unknown. Outputs saved before the restart are kept.`,
+          });
+        }
+        setDetail(run, `Waiting for ComfyUI at ${comfy.baseUrl} to answer (Atelier restarted during this run; last error: ${lastProblem}). Atelier keeps asking for up to ${formatWait(timeoutMs)}, then marks the run unknown.`);
+        await pause(Math.min(giveUpAt - now(), backoff.maxMs, backoff.initialMs * 2 ** (failures - 1)));
         continue;
       }
-      live.set(view.id, run);
-      try {
-        let history: HistoryEntry | null = null;
-        for (;;) {
-          history = await comfy.getHistoryEntry(view.promptId);
-          if (history) break;
-          const queue = await comfy.getQueue();
-          const known = [...queue.queue_running, ...queue.queue_pending].some((item) => item[1] === view.promptId);
-          if (!known) {
-            history = await comfy.getHistoryEntry(view.promptId);
-            break;
-          }
-          if (closed) return;
-          // Still queued or running there: ask again shortly (the websocket events of this prompt went to the old client id).
-          await new Promise((r) => setTimeout(r, 1_000));
-        }
-        if (!history) {
-          await finish(run, "unknown", { detail: `Atelier restarted during this run and ComfyUI at ${comfy.baseUrl} no longer knows prompt ${view.promptId}; its result is unknown.` });
-          continue;
-        }
-        for (const [nodeId, output] of Object.entries(history.outputs)) downloadOutputs(run, nodeId, output);
-        const status = statusFromHistory(history);
-        const cached = (history.status?.messages.find(([t]) => t === "execution_cached")?.[1] as { nodes?: string[] } | undefined)?.nodes ?? [];
-        run.view.cachedNodes = cached;
-        for (const id of cached) setNode(run, id, { state: "cached" });
-        if (status === "error") applyError(run, (history.status?.messages.find(([t]) => t === "execution_error")?.[1] as ExecutionErrorData | undefined) ?? null);
-        await finish(run, status, { detail: "Recovered from ComfyUI's history after Atelier restarted." });
-      } catch (error) {
-        await finish(run, "unknown", { detail: `Atelier restarted during this run and could not ask ComfyUI at ${comfy.baseUrl} about it: ${(error as Error).message}` });
+      failures = 0;
+      if (history) return finishFromHistory(run, history);
+      if (!place) {
+        return finish(run, "unknown", { detail: `Atelier restarted during this run and ComfyUI at ${comfy.baseUrl} no longer knows prompt ${promptId}; its result is unknown.` });
       }
+      if (now() >= giveUpAt) {
+        return finish(run, "unknown", {
+          detail: `Atelier restarted during this run and ComfyUI at ${comfy.baseUrl} still had prompt ${promptId} ${place === "running" ? "running" : "queued"} ${formatWait(timeoutMs)} later; Atelier stopped following it, its result is unknown.`,
+        });
+      }
+      if (place === "running" && run.view.status !== "running") setStatus(run, "running", { startedAt: run.view.startedAt ?? now(), queuePosition: null });
+      // Still there: its websocket events go to the previous process's client id, so ask again shortly.
+      setDetail(run, `Atelier restarted during this run; ComfyUI at ${comfy.baseUrl} still has it ${place === "running" ? "running" : "queued"}, and Atelier checks its history until it ends.`);
+      await pause(deps.recoveryPollMs ?? 1_000);
     }
+  }
+
+  /** Brings runs that were in flight when Atelier stopped to an end, each on its own (one unreachable server must not hold the others). */
+  async function recoverInFlight(): Promise<void> {
+    await Promise.all(runs.listInFlight().map((view) => recoverRun(view)));
   }
 
   return {
@@ -581,6 +649,7 @@ export function createRunManager(deps: RunManagerDeps) {
       closed = true;
       if (queueTimer) clearInterval(queueTimer);
       for (const run of live.values()) run.follow.abort(new Error("Atelier is shutting down"));
+      for (const wake of [...sleepers]) wake();
     },
   };
 }

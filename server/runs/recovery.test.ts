@@ -3,9 +3,14 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { buildDocument, buildTxt2ImgGraph } from "@/lib/testing";
-import { startSimulator, type Simulator } from "@/server/comfyui";
+import type { RunView } from "@/lib/runs";
+import { CircuitBreaker, ComfyClient, startSimulator, type Simulator } from "@/server/comfyui";
 import { readEnv } from "@/server/env";
 import { createServices, type Services } from "@/server/services";
+import { openDatabase } from "@/server/store/db";
+import { createWorkflowRepository } from "@/server/store/workflows";
+import { createRunManager } from "./manager";
+import { createRunRepository } from "./store";
 
 const cleanups: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
@@ -20,8 +25,12 @@ function services(dataDir: string, comfyuiUrl: string): Services {
   return s;
 }
 
-async function startLongRun(s: Services): Promise<string> {
-  const run = await s.runManager.start({ document: buildDocument(buildTxt2ImgGraph({ steps: 40, checkpoint: "sim-sd15.safetensors" })) });
+async function startLongRun(s: Services, options: { failInSaveImage?: boolean; waitForSteps?: boolean } = {}): Promise<string> {
+  const doc = buildDocument(buildTxt2ImgGraph({ steps: 40, checkpoint: "sim-sd15.safetensors", seed: Math.floor(Math.random() * 1e9) }));
+  // ComfyUI refuses to save outside its output folder: an execution error in node 9 after the sampler ran.
+  if (options.failInSaveImage) doc.graph.nodes.find((n) => n.id === "9")!.widgets = { filename_prefix: "../../escape" };
+  const run = await s.runManager.start({ document: doc });
+  if (options.waitForSteps === false) return run.id;
   await new Promise<void>((resolve) => {
     const { unsubscribe } = s.runManager.subscribe(run.id, (e) => {
       if (e.type === "node" && e.nodeId === "3" && e.node.value >= 2) {
@@ -68,5 +77,84 @@ describe("runs in flight when Atelier stops", () => {
     const second = services(dataDir, restarted.url);
     await second.runsRecovered;
     expect(second.runs.getOrThrow(runId)).toMatchObject({ status: "unknown", detail: expect.stringContaining(`ComfyUI at ${restarted.url} no longer knows prompt`) });
+  });
+});
+
+/** A run manager on an existing data dir, as a restarted Atelier has it, with a breaker and backoff short enough for a test. */
+function restartManager(dataDir: string, comfyuiUrl: string, options: { recoveryTimeoutMs: number }) {
+  const db = openDatabase(dataDir);
+  const runs = createRunRepository(db);
+  const comfy = new ComfyClient({ baseUrl: comfyuiUrl, breaker: new CircuitBreaker({ failureThreshold: 3, coolDownMs: 100 }), retry: { attempts: 1 } });
+  const manager = createRunManager({ runs, workflows: createWorkflowRepository(db), comfy, dataDir, recoveryTimeoutMs: options.recoveryTimeoutMs, recoveryBackoff: { initialMs: 20, maxMs: 100 }, recoveryPollMs: 20 });
+  cleanups.push(() => {
+    manager.close();
+    comfy.close();
+    db.close();
+  });
+  return { runs, manager };
+}
+
+/** Resolves with the run once `accept` holds for the manager's live view of it. */
+async function waitForRun(get: () => RunView, accept: (run: RunView) => boolean): Promise<RunView> {
+  for (;;) {
+    const run = get();
+    if (accept(run)) return run;
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+describe("runs in flight when Atelier restarts while ComfyUI is down", () => {
+  it("wait, saying so, and reconcile to their true ends with outputs once ComfyUI answers again", async () => {
+    const comfy = await startSimulator({ nodeDelayMs: 2, stepDelayMs: 10 });
+    cleanups.push(() => comfy.close());
+    const dataDir = mkdtempSync(join(tmpdir(), "atelier-recovery-"));
+    cleanups.push(() => rmSync(dataDir, { recursive: true, force: true }));
+
+    const first = services(dataDir, comfy.url);
+    const succeeds = await startLongRun(first);
+    const fails = await startLongRun(first, { failInSaveImage: true, waitForSteps: false });
+    first.close();
+    // A network outage: ComfyUI keeps executing its queue while nobody can reach it.
+    await comfy.stop();
+
+    const { runs, manager } = restartManager(dataDir, comfy.url, { recoveryTimeoutMs: 60_000 });
+    const recovered = manager.recoverInFlight();
+    for (const id of [succeeds, fails]) {
+      const waiting = await waitForRun(() => manager.get(id), (r) => r.detail?.startsWith("Waiting for ComfyUI") ?? false);
+      expect(waiting.status === "running" || waiting.status === "queued").toBe(true);
+      expect(waiting.detail).toContain(`Waiting for ComfyUI at ${comfy.url} to answer`);
+      // Recorded too: the runs page shows it.
+      expect(runs.getOrThrow(id).detail).toBe(waiting.detail);
+    }
+    await comfy.whenIdle();
+    await comfy.start();
+    await recovered;
+
+    const success = runs.getOrThrow(succeeds);
+    expect(success).toMatchObject({ status: "success", detail: "Recovered from ComfyUI's history after Atelier restarted." });
+    expect(success.outputs).toHaveLength(1);
+    expect(existsSync(join(dataDir, runs.getOutput(succeeds, 0)!.localPath!))).toBe(true);
+    const failure = runs.getOrThrow(fails);
+    expect(failure).toMatchObject({ status: "error", error: { nodeId: "9", nodeType: "SaveImage", exceptionType: "Exception" } });
+    expect(failure.nodes["9"]).toMatchObject({ state: "error" });
+  });
+
+  it("are marked unknown, naming the URL, only after the bounded wait", async () => {
+    const comfy = await startSimulator({ nodeDelayMs: 2, stepDelayMs: 10 });
+    cleanups.push(() => comfy.close());
+    const dataDir = mkdtempSync(join(tmpdir(), "atelier-recovery-"));
+    cleanups.push(() => rmSync(dataDir, { recursive: true, force: true }));
+
+    const first = services(dataDir, comfy.url);
+    const runId = await startLongRun(first);
+    first.close();
+    await comfy.stop();
+
+    const { runs, manager } = restartManager(dataDir, comfy.url, { recoveryTimeoutMs: 300 });
+    await manager.recoverInFlight();
+    expect(runs.getOrThrow(runId)).toMatchObject({
+      status: "unknown",
+      detail: expect.stringMatching(new RegExp(`^Atelier restarted during this run and ComfyUI at ${comfy.url.replace(/[.]/g, "\\.")} did not answer for 300 ms \\(last error: .+\\); the result of prompt [0-9a-f-]+ is unknown\\. Outputs saved before the restart are kept\\.$`)),
+    });
   });
 });
