@@ -6,10 +6,14 @@
 // 5,000, ≤12 ms at 10,000; chains as fast as trees; linear growth, which the
 // "10k→50k" line of each shape shows (×5.0 is linear).
 //
-// Past ~10,000 nodes a graph no longer fits the CPU caches between runs, and
-// each compile's ~10 MB of prompt objects outgrows V8's young generation, so
-// per-node costs rise there whatever the algorithm; the code avoids what it
-// can (see lib/graph/id-index.ts and the comments in validate and compile).
+// Past ~10,000 nodes a graph no longer fits the CPU caches between runs (a
+// bare loop over the 50,000 node objects costs 13-27× the 10,000 one here),
+// and each compile's prompt (~260 bytes a node, ~13 MB at 50,000) outgrows
+// V8's 16 MB young generation, so every run pays a scavenge copying it and
+// later an old-generation collection: compile's 10k→50k ratio stays ~10-15×.
+// With NODE_OPTIONS=--max-semi-space-size=64 its fastest 50,000-node run drops
+// from ~13 ms to ~8 ms. The code avoids what allocation it can (see
+// lib/graph/id-index.ts and the comments in validate and compile).
 import { execFileSync } from "node:child_process";
 import { loadavg } from "node:os";
 import { join } from "node:path";
