@@ -65,8 +65,26 @@ async function zoomToWorkingScale(page: Page): Promise<number> {
   return scale;
 }
 
-async function dragFrameMedian(page: Page, nth = 5): Promise<number> {
-  const target = page.locator(".react-flow__node").nth(nth);
+/**
+ * Drags the node nearest the middle of the canvas (so it is wholly on screen and the press lands on it, not on the
+ * pane, which would pan instead) and returns the median frame time. Checks that the node really moved: a drag that
+ * silently became a pan would measure an empty canvas.
+ */
+async function dragFrameMedian(page: Page): Promise<number> {
+  const id = (await page.evaluate(`(() => {
+    const pane = document.querySelector(".react-flow").getBoundingClientRect();
+    const cx = pane.left + pane.width / 2, cy = pane.top + pane.height / 2;
+    let best = null, bestD = Infinity;
+    for (const el of document.querySelectorAll(".react-flow__node")) {
+      const r = el.getBoundingClientRect();
+      if (r.left < pane.left || r.top < pane.top || r.right > pane.right - 260 || r.bottom > pane.bottom - 180) continue;
+      const d = Math.hypot(r.left + r.width / 2 - cx, r.top + r.height / 2 - cy);
+      if (d < bestD) { bestD = d; best = el.getAttribute("data-id"); }
+    }
+    return best;
+  })()`)) as string | null;
+  if (!id) throw new Error("no node wholly on screen to drag");
+  const target = page.locator(`.react-flow__node[data-id="${id}"]`);
   const box = (await target.boundingBox())!;
   await page.evaluate(`(() => {
     window.__frames = [];
@@ -79,11 +97,15 @@ async function dragFrameMedian(page: Page, nth = 5): Promise<number> {
     };
     requestAnimationFrame(tick);
   })()`);
-  await page.mouse.move(box.x + box.width / 2, box.y + 8);
+  // Press on the node's title strip (its top few pixels), where no widget or socket takes the press.
+  const grab = { x: box.x + box.width / 2, y: box.y + Math.min(8, box.height / 4) };
+  await page.mouse.move(grab.x, grab.y);
   await page.mouse.down();
-  for (let i = 0; i < 60; i++) await page.mouse.move(box.x + box.width / 2 + i * 4, box.y + 8 + i * 2);
+  for (let i = 1; i <= 60; i++) await page.mouse.move(grab.x + i * 4, grab.y + i * 2);
   await page.mouse.up();
   const frames = (await page.evaluate("(() => { window.__stop = true; return window.__frames.slice(2); })()")) as number[];
+  const after = await target.boundingBox();
+  if (!after || after.x - box.x < 100) throw new Error(`node ${id} did not follow the drag (moved ${after ? Math.round(after.x - box.x) : "?"} px)`);
   frames.sort((a, b) => a - b);
   return frames[Math.floor(frames.length / 2)] ?? NaN;
 }
@@ -128,7 +150,7 @@ async function main() {
               console.log("scale", scale, await page.locator(".react-flow__node").count());
               await page.screenshot({ path: "/tmp/zoom.png" });
             }
-            workingFrame = await dragFrameMedian(page, 0);
+            workingFrame = await dragFrameMedian(page);
           }
           await context.close();
         }

@@ -6,6 +6,7 @@ import { useEffect, useRef } from "react";
 const WIDTH = 220;
 const HEIGHT = 150;
 const PAD = 6;
+const MIN_REDRAW_MS = 150;
 
 type Frame = { minX: number; minY: number; scale: number; offsetX: number; offsetY: number };
 
@@ -35,8 +36,11 @@ export function CanvasMinimap({ nodeColor }: { nodeColor: (n: Node) => string | 
     el.width = WIDTH * ratio;
     el.height = HEIGHT * ratio;
     let pending = 0;
+    let timer = 0;
+    let drawnAt = -Infinity;
     const draw = () => {
       pending = 0;
+      drawnAt = performance.now();
       const s = store.getState();
       const [tx, ty, zoom] = s.transform;
       // What the main canvas shows, in flow coordinates: always part of the picture.
@@ -71,8 +75,17 @@ export function CanvasMinimap({ nodeColor }: { nodeColor: (n: Node) => string | 
       ctx.lineWidth = 1.5;
       ctx.strokeRect(offsetX + (view.x - minX) * scale, offsetY + (view.y - minY) * scale, view.w * scale, view.h * scale);
     };
+    // At most a few redraws a second while something moves: a drag changes the store every frame, and repainting
+    // thousands of rectangles each time would take from the frame the person is watching.
     const schedule = () => {
-      if (!pending) pending = requestAnimationFrame(draw);
+      if (pending || timer) return;
+      const wait = MIN_REDRAW_MS - (performance.now() - drawnAt);
+      if (wait <= 0) pending = requestAnimationFrame(draw);
+      else
+        timer = window.setTimeout(() => {
+          timer = 0;
+          pending = requestAnimationFrame(draw);
+        }, wait);
     };
     schedule();
     const unsubscribe = store.subscribe((s, prev) => {
@@ -81,6 +94,7 @@ export function CanvasMinimap({ nodeColor }: { nodeColor: (n: Node) => string | 
     return () => {
       unsubscribe();
       cancelAnimationFrame(pending);
+      window.clearTimeout(timer);
     };
   }, [store, nodeColor]);
 

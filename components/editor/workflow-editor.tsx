@@ -385,7 +385,13 @@ function EditorShell({ offerServerDraft }: { offerServerDraft: boolean }) {
     void runner.start(target);
   }, [store, runner, queryClient, catalogueQuery]);
   const [importInfo, setImportInfo] = useState<{ warnings: { message: string }[]; missingNodeTypes: string[] } | null>(null);
-  const pointer = useRef({ x: 0, y: 0, screenX: 200, screenY: 200 });
+  const pointer = useRef({ screenX: 200, screenY: 200 });
+  /** Where the mouse last was on the canvas, in flow and screen coordinates. */
+  const pointerAt = useCallback(() => {
+    const { screenX, screenY } = pointer.current;
+    const p = flow.screenToFlowPosition({ x: screenX, y: screenY });
+    return { x: p.x, y: p.y, screenX, screenY };
+  }, [flow]);
   const gesture = useRef<Gesture | null>(null);
   const connectFrom = useRef<OnConnectStartParams | null>(null);
   const fileInput = useRef<HTMLInputElement>(null);
@@ -458,7 +464,7 @@ function EditorShell({ offerServerDraft }: { offerServerDraft: boolean }) {
         s.notify(`The clipboard does not hold a workflow: ${result.error.message}`, "error");
         return;
       }
-      const p = pointer.current;
+      const p = pointerAt();
       let pasted: NodeId[] = [];
       s.apply("Paste", (d) => {
         const r = pasteFragment(d, { graph: result.document.graph, layout: result.document.layout }, { at: { x: p.x, y: p.y } });
@@ -467,7 +473,7 @@ function EditorShell({ offerServerDraft }: { offerServerDraft: boolean }) {
       });
       s.setSelection({ nodes: new Set(pasted), groups: new Set(), edges: new Set() });
     },
-    [store],
+    [store, pointerAt],
   );
 
   const duplicate = useCallback(() => {
@@ -534,9 +540,9 @@ function EditorShell({ offerServerDraft }: { offerServerDraft: boolean }) {
       openImport: () => fileInput.current?.click(),
       exportAs,
       run: () => void startRun(),
-      pointer: () => pointer.current,
+      pointer: pointerAt,
     }),
-    [store, flow, doSave, copy, pasteText, duplicate, exportAs, startRun],
+    [store, flow, doSave, copy, pasteText, duplicate, exportAs, startRun, pointerAt],
   );
 
   const run = useCallback(
@@ -862,8 +868,9 @@ function EditorShell({ offerServerDraft }: { offerServerDraft: boolean }) {
           className="canvas"
           data-testid="canvas"
           onMouseMove={(e) => {
-            const p = flow.screenToFlowPosition({ x: e.clientX, y: e.clientY });
-            pointer.current = { x: p.x, y: p.y, screenX: e.clientX, screenY: e.clientY };
+            // Screen position only: turning it into a flow position measures the canvas, which on every mouse move
+            // of a drag would force a layout; pointerAt() does it when a command needs it.
+            pointer.current = { screenX: e.clientX, screenY: e.clientY };
           }}
           onDoubleClick={(e) => {
             if (!(e.target as HTMLElement).classList.contains("react-flow__pane")) return;
