@@ -72,10 +72,11 @@ interface Scope {
   /**
    * Incoming edges per node position, as linked lists in edge order:
    * inHead[position] → first edge, inNext[edge] → next edge (-1 ends).
-   * Typed arrays rather than an array or a record per node: the compiled
-   * prompt already gives the GC 50,000 live objects to copy on a
-   * 50,000-node graph, and per-node indexes doubled that. Edges into the
-   * subgraph output boundary (-20), which is not a node, sit at position
+   * Typed arrays rather than a record keyed by node id: such a record grows
+   * its element store by copying, in V8's large-object space past ~16,000
+   * entries, and is more heap for the GC to trace next to the prompt, which
+   * on a 50,000-node graph already outgrows the young generation. Edges into
+   * the subgraph output boundary (-20), which is not a node, sit at position
    * `graph.nodes.length`.
    */
   inHead: Int32Array;
@@ -122,8 +123,8 @@ function edgeListOf(scope: Scope, nodeId: string): number {
 
 /**
  * The edge feeding one input, from the list at `at`: the last one when
- * several edges name the same input, as ComfyUI keeps the last link
- * written into a prompt input.
+ * several edges name the same input, as writing the prompt's inputs edge by
+ * edge would leave it.
  */
 function edgeIntoAt(scope: Scope, at: number, input: string): GraphEdge | undefined {
   const edges = scope.graph.edges;
