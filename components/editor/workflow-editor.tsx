@@ -1011,13 +1011,25 @@ function useDraftPersistence(store: EditorStore) {
   }, [store]);
 }
 
-function EditorRoot({ workflowId, name, document, versionId }: { workflowId: string; name: string; document: WorkflowDocument; versionId: number }) {
+function EditorRoot({
+  workflowId,
+  name,
+  document,
+  versionId,
+  localDraft,
+}: {
+  workflowId: string;
+  name: string;
+  document: WorkflowDocument;
+  versionId: number;
+  localDraft: ReturnType<typeof loadDraft>;
+}) {
   const [store] = useState(() => createEditorStore({ workflowId, name, doc: document, baseVersionId: versionId, catalogue: BUNDLED_CATALOGUE }));
   const [ready, setReady] = useState(false);
   const [restoredLocal, setRestoredLocal] = useState(false);
   useEffect(() => {
     let cancelled = false;
-    void loadDraft(workflowId).then((draft) => {
+    void localDraft.then((draft) => {
       if (cancelled) return;
       if (draft) {
         setRestoredLocal(true);
@@ -1032,7 +1044,7 @@ function EditorRoot({ workflowId, name, document, versionId }: { workflowId: str
     return () => {
       cancelled = true;
     };
-  }, [store, workflowId, versionId]);
+  }, [store, localDraft, versionId]);
   useDraftPersistence(store);
   if (!ready) return <p className="muted">Loading workflow…</p>;
   return (
@@ -1049,7 +1061,9 @@ function EditorRoot({ workflowId, name, document, versionId }: { workflowId: str
 export function WorkflowEditor({ workflowId }: { workflowId: string }) {
   const trpc = useTRPC();
   const query = useQuery(trpc.workflow.get.queryOptions({ id: workflowId }, { staleTime: Infinity }));
+  // This browser's unsaved draft is read while the workflow loads, not after it.
+  const draft = useMemo(() => loadDraft(workflowId), [workflowId]);
   if (query.error) return <ErrorText error={query.error} />;
   if (!query.data) return <p className="muted">Loading workflow…</p>;
-  return <EditorRoot key={workflowId} workflowId={workflowId} name={query.data.name} document={query.data.document} versionId={query.data.head.id} />;
+  return <EditorRoot key={workflowId} workflowId={workflowId} name={query.data.name} document={query.data.document} versionId={query.data.head.id} localDraft={draft} />;
 }
