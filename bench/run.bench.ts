@@ -1,10 +1,13 @@
 // Run path latency with the ComfyUI simulator and the real app server, all
 // in this process: (a) from the tRPC `run.start` call to the simulator
-// receiving POST /prompt (its create_time), and (b) from the simulator
-// sending a `progress` websocket message to the matching node event reaching
-// a tRPC subscriber. p50/p95 with 1 and 10 concurrent runs. Then (c) from the
-// progress message to the step count changing in the run page's DOM in
-// Chromium (the app with its pages in a child process, the simulator here).
+// receiving POST /prompt, and (b) from the simulator sending a `progress`
+// websocket message to the matching node event reaching a tRPC subscriber.
+// p50/p95 with 1 and 10 concurrent runs. Then in Chromium (the app with its
+// pages in a child process, the simulator here): (c) from the progress
+// message to the step count changing in the run page's DOM, and (d) from the
+// Run click in the editor to the simulator receiving POST /prompt. Times on
+// both sides are wall-clock milliseconds (performance.timeOrigin + now()).
+import { loadavg } from "node:os";
 import { spawn } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -40,7 +43,18 @@ const percentile = (xs: number[], p: number) => {
 };
 const fmt = (xs: number[]) => `p50 ${percentile(xs, 50).toFixed(2)} ms, p95 ${percentile(xs, 95).toFixed(2)} ms (n=${xs.length})`;
 
-const sim = await startSimulator({ nodeDelayMs: 1, stepDelayMs: 4, now: clock });
+// When each POST /prompt arrived at the simulator, by Atelier's run id (in extra_pnginfo).
+const promptReceivedAt = new Map<string, number>();
+const sim = await startSimulator({
+  nodeDelayMs: 1,
+  stepDelayMs: 4,
+  now: clock,
+  onPromptQueued: ({ receivedAt, extraData }) => {
+    const runId = (extraData.extra_pnginfo as { atelier?: { runId?: string } } | undefined)?.atelier?.runId;
+    if (runId) promptReceivedAt.set(runId, receivedAt);
+  },
+});
+console.log(`load average at start: ${loadavg().map((l) => l.toFixed(2)).join(" ")}`);
 const app = await startTestServer({ COMFYUI_URL: sim.url });
 const api = app.client();
 let seed = 1;
@@ -70,9 +84,8 @@ async function oneRun(toPrompt: number[], toSubscriber: number[]): Promise<void>
       },
     );
   });
-  const history = await app.services.comfy.getHistoryEntry(promptId);
-  const created = history?.prompt[3].create_time;
-  if (typeof created === "number") toPrompt.push(created - t0);
+  const received = promptReceivedAt.get(started.id);
+  if (received !== undefined) toPrompt.push(received - t0);
 }
 
 // Warm up: websocket connection, catalogue cache, JIT.
@@ -90,11 +103,11 @@ for (const concurrency of [1, 10]) {
 
 await app.stop();
 
-/** (c): the run page in Chromium; needs a production build (`next build`). */
-async function measureDom(): Promise<void> {
+/** (c) and (d): the run page and the editor in Chromium; needs a production build (`next build`). */
+async function measureInChromium(): Promise<void> {
   const root = join(import.meta.dirname, "..");
   if (!existsSync(join(root, ".next", "BUILD_ID")) || !existsSync(process.env.CHROMIUM_PATH ?? "/usr/bin/chromium")) {
-    console.log("progress → DOM: skipped (needs `next build` and /usr/bin/chromium)");
+    console.log("Chromium figures: skipped (needs `next build` and /usr/bin/chromium)");
     return;
   }
   const port = 3393;
@@ -112,9 +125,10 @@ async function measureDom(): Promise<void> {
     executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
     args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"],
   });
+  const post = async <T = { id: string; promptId: string }>(path: string, data: unknown): Promise<T> =>
+    ((await (await fetch(`http://127.0.0.1:${port}/api/trpc/${path}`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(data) })).json()) as { result: { data: T } }).result.data;
+  const txt2img = (steps: number) => buildDocument(buildTxt2ImgGraph({ checkpoint: "sim-sd15.safetensors", steps, seed: seed++ }));
   try {
-    const post = async (path: string, data: unknown) =>
-      ((await (await fetch(`http://127.0.0.1:${port}/api/trpc/${path}`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(data) })).json()) as { result: { data: { id: string; promptId: string } } }).result.data;
     const watchScript = `(() => {
       const seen = [];
       window.__seen = seen;
@@ -124,15 +138,16 @@ async function measureDom(): Promise<void> {
         if (/^\\d+\\/\\d+$/.test(label) && (seen.length === 0 || seen[seen.length - 1][0] !== label)) seen.push([label, performance.timeOrigin + performance.now()]);
       }).observe(document.body, { subtree: true, childList: true, characterData: true });
     })()`;
-    // 1 run, then 10 runs each watched on its own page (ComfyUI executes them one after another, the pages all listen).
+    // (c) 1 run, then 10 runs each watched on its own page (ComfyUI executes them one after another, the pages all listen).
     for (const concurrency of [1, 10]) {
       const deltas: number[] = [];
       for (let r = 0; r < (concurrency === 1 ? 3 : 1); r++) {
-        // Hold the runs in the queue behind a blocker, so every page is subscribed before its sampler steps.
-        // Long enough for every page to open and subscribe first.
-        await post("run.start", { document: buildDocument(buildTxt2ImgGraph({ checkpoint: "sim-sd15.safetensors", steps: 100 + 700 * (concurrency - 1), seed: seed++ })) });
+        // Hold the runs in the queue behind a blocker until every page is subscribed, then cancel it.
+        // 10,000 steps (ComfyUI's maximum) at 4 ms: 40 s, far longer than opening the pages.
+        const blocker = await post<{ id: string; status: string }>("run.start", { document: txt2img(10_000) });
+        if (blocker.status !== "queued" && blocker.status !== "running") throw new Error(`the blocker run was not queued: ${blocker.status}`);
         const runs = [];
-        for (let i = 0; i < concurrency; i++) runs.push(await post("run.start", { document: buildDocument(buildTxt2ImgGraph({ checkpoint: "sim-sd15.safetensors", steps: 60, seed: seed++ })) }));
+        for (let i = 0; i < concurrency; i++) runs.push(await post("run.start", { document: txt2img(60) }));
         const pages = [];
         for (const run of runs) {
           const page = await browser.newPage();
@@ -141,6 +156,7 @@ async function measureDom(): Promise<void> {
           await page.evaluate(watchScript);
           pages.push({ page, run });
         }
+        await post("run.cancel", { runId: blocker.id });
         for (const { page, run } of pages) {
           await page.getByTestId("run-status").filter({ hasText: "done" }).waitFor({ timeout: 120_000 });
           const seen = (await page.evaluate("window.__seen")) as [string, number][];
@@ -153,6 +169,45 @@ async function measureDom(): Promise<void> {
       }
       console.log(`${concurrency} run${concurrency > 1 ? "s" : ""} watched in Chromium, one page each:\n  ComfyUI progress message → run page DOM: ${fmt(deltas)}`);
     }
+
+    // (d) The Run button in the editor, 1 page and then 10 pages clicked together.
+    const clickScript = `(() => {
+      window.__clicks = [];
+      document.addEventListener("click", (e) => {
+        if (e.target instanceof Element && e.target.closest(".run-button")) window.__clicks.push(performance.timeOrigin + e.timeStamp);
+      }, { capture: true });
+    })()`;
+    for (const concurrency of [1, 10]) {
+      const deltas: number[] = [];
+      const pages = [];
+      for (let i = 0; i < concurrency; i++) {
+        const wf = await post<{ id: string }>("workflow.create", { name: `click bench ${i}`, document: txt2img(2) });
+        const page = await browser.newPage();
+        await page.goto(`http://127.0.0.1:${port}/workflows/${wf.id}`);
+        await page.locator(".react-flow__node").first().waitFor();
+        await page.evaluate(clickScript);
+        pages.push(page);
+      }
+      for (let r = 0; r < (concurrency === 1 ? 10 : 3); r++) {
+        // Ready: enabled, showing "Run" (not a run in flight), with the connected server's node definitions.
+        for (const page of pages) await page.locator('.run-button:enabled:text-is("Run")[title="Run on ComfyUI (Ctrl+Enter)"]').waitFor({ timeout: 60_000 });
+        const before = new Set(promptReceivedAt.keys());
+        await Promise.all(pages.map((page) => page.locator(".run-button").click()));
+        const deadline = Date.now() + 60_000;
+        while ([...promptReceivedAt.keys()].filter((k) => !before.has(k)).length < concurrency && Date.now() < deadline) await new Promise((res) => setTimeout(res, 10));
+        for (const page of pages) {
+          const clickedAt = ((await page.evaluate("window.__clicks")) as number[]).at(-1)!;
+          // This page's run: the newest run of its workflow.
+          const workflowId = new URL(page.url()).pathname.split("/")[2]!;
+          const list = (await (await fetch(`http://127.0.0.1:${port}/api/trpc/run.list?input=${encodeURIComponent(JSON.stringify({ workflowId, limit: 1 }))}`)).json()) as { result: { data: { runs: { id: string }[] } } };
+          const received = promptReceivedAt.get(list.result.data.runs[0]?.id ?? "");
+          if (received !== undefined && !before.has(list.result.data.runs[0]!.id)) deltas.push(received - clickedAt);
+        }
+        await sim.whenIdle();
+      }
+      for (const page of pages) await page.close();
+      console.log(`${concurrency} editor page${concurrency > 1 ? "s" : ""}, Run clicked${concurrency > 1 ? " on each at once" : ""}:\n  Run click → simulator receives /prompt: ${fmt(deltas)}`);
+    }
   } finally {
     await browser.close();
     server.kill("SIGTERM");
@@ -160,6 +215,7 @@ async function measureDom(): Promise<void> {
   }
 }
 
-await measureDom();
+await measureInChromium();
+console.log(`load average at end: ${loadavg().map((l) => l.toFixed(2)).join(" ")}`);
 await sim.close();
 process.exit(0);

@@ -3,14 +3,68 @@
 import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
-import { useEffect } from "react";
+import { memo, useEffect, useMemo } from "react";
+import type { NodeRunState, RunView } from "@/lib/runs";
 import { useTRPC } from "@/components/trpc";
 import { ErrorText } from "@/components/ui/error-text";
-import { formatDuration } from "./run-state";
+import { formatDuration, type NodeRunMark } from "./run-state";
 import { NodeRunBadge } from "./node-run-badge";
 import { RunPanel } from "./run-panel";
 import { useRun } from "./use-run";
 import styles from "./runs.module.css";
+
+// A sampler step changes one node of the run many times a second: everything
+// below is memoized on what it shows, so a step re-renders the panel and one row.
+
+/** Where the run came from: workflow, version, hashes, server, prompt id. */
+const RunSource = memo(function RunSource(run: Pick<RunView, "workflowId" | "versionId" | "unsaved" | "documentHash" | "graphHash" | "serverUrl" | "promptId" | "rerunOf">) {
+  return (
+    <p className={`${styles.mono} muted`}>
+      {run.workflowId ? (
+        <>
+          workflow <Link href={`/workflows/${run.workflowId}`}>{run.workflowId}</Link>
+          {run.versionId !== null ? (
+            <>
+              {" "}· <Link href={`/workflows/${run.workflowId}/history?version=${run.versionId}`}>version {run.versionId}</Link>
+            </>
+          ) : null}{" "}
+          ·{" "}
+        </>
+      ) : null}
+      {run.unsaved ? "unsaved draft · " : ""}document {run.documentHash.slice(0, 12)} · graph {run.graphHash.slice(0, 12)} · {run.serverUrl} · prompt {run.promptId ?? "–"}
+      {run.rerunOf ? (
+        <>
+          {" "}· again of <Link href={`/runs/${run.rerunOf}`}>{run.rerunOf.slice(0, 8)}</Link>
+        </>
+      ) : null}
+    </p>
+  );
+});
+
+const NodeRow = memo(function NodeRow({ id, type, node, mark }: { id: string; type: string; node: NodeRunState; mark: NodeRunMark | undefined }) {
+  return (
+    <tr>
+      <td className={styles.mono}>{id}</td>
+      <td>{type}</td>
+      <td>
+        <NodeRunBadge mark={mark} />
+      </td>
+      <td>{node.state === "cached" ? "cached" : formatDuration(node.startedAt !== null && node.finishedAt !== null ? node.finishedAt - node.startedAt : null)}</td>
+      <td className="error-text">{mark?.message ?? ""}</td>
+    </tr>
+  );
+});
+
+const RunTimes = memo(function RunTimes({ createdAt, queuedAt, startedAt, finishedAt }: Pick<RunView, "createdAt" | "queuedAt" | "startedAt" | "finishedAt">) {
+  return (
+    <p className="muted">
+      Created {new Date(createdAt).toLocaleString()}
+      {queuedAt ? ` · queued ${new Date(queuedAt).toLocaleTimeString()}` : ""}
+      {startedAt ? ` · started ${new Date(startedAt).toLocaleTimeString()}` : ""}
+      {finishedAt ? ` · finished ${new Date(finishedAt).toLocaleTimeString()}` : ""}
+    </p>
+  );
+});
 
 /** One run: live panel, per-node timings and states, the exact prompt sent, where it came from. */
 export function RunDetailPage({ runId }: { runId: string }) {
@@ -23,7 +77,9 @@ export function RunDetailPage({ runId }: { runId: string }) {
   useEffect(() => {
     if (controller.runId && controller.runId !== runId) router.push(`/runs/${controller.runId}`);
   }, [controller.runId, runId, router]);
-  const nodes = run ? Object.entries(run.nodes).sort(([, a], [, b]) => (a.startedAt ?? Infinity) - (b.startedAt ?? Infinity)) : [];
+  const runNodes = run?.nodes;
+  const nodes = useMemo(() => (runNodes ? Object.entries(runNodes).sort(([, a], [, b]) => (a.startedAt ?? Infinity) - (b.startedAt ?? Infinity)) : []), [runNodes]);
+  const promptText = useMemo(() => (prompt.data ? JSON.stringify(prompt.data, null, 2) : "…"), [prompt.data]);
   return (
     <section className="page" style={{ maxWidth: 1100 }}>
       <div className="page-head">
@@ -32,25 +88,16 @@ export function RunDetailPage({ runId }: { runId: string }) {
       </div>
       <ErrorText error={prompt.error} />
       {run ? (
-        <p className={`${styles.mono} muted`}>
-          {run.workflowId ? (
-            <>
-              workflow <Link href={`/workflows/${run.workflowId}`}>{run.workflowId}</Link>
-              {run.versionId !== null ? (
-                <>
-                  {" "}· <Link href={`/workflows/${run.workflowId}/history?version=${run.versionId}`}>version {run.versionId}</Link>
-                </>
-              ) : null}{" "}
-              ·{" "}
-            </>
-          ) : null}
-          {run.unsaved ? "unsaved draft · " : ""}document {run.documentHash.slice(0, 12)} · graph {run.graphHash.slice(0, 12)} · {run.serverUrl} · prompt {run.promptId ?? "–"}
-          {run.rerunOf ? (
-            <>
-              {" "}· again of <Link href={`/runs/${run.rerunOf}`}>{run.rerunOf.slice(0, 8)}</Link>
-            </>
-          ) : null}
-        </p>
+        <RunSource
+          workflowId={run.workflowId}
+          versionId={run.versionId}
+          unsaved={run.unsaved}
+          documentHash={run.documentHash}
+          graphHash={run.graphHash}
+          serverUrl={run.serverUrl}
+          promptId={run.promptId}
+          rerunOf={run.rerunOf}
+        />
       ) : null}
       <RunPanel controller={controller} hideDetailsLink />
       {run ? (
@@ -68,29 +115,16 @@ export function RunDetailPage({ runId }: { runId: string }) {
             </thead>
             <tbody>
               {nodes.map(([id, node]) => (
-                <tr key={id}>
-                  <td className={styles.mono}>{id}</td>
-                  <td>{run.nodeTypes[id] ?? ""}</td>
-                  <td>
-                    <NodeRunBadge mark={controller.marks[id]} />
-                  </td>
-                  <td>{node.state === "cached" ? "cached" : formatDuration(node.startedAt !== null && node.finishedAt !== null ? node.finishedAt - node.startedAt : null)}</td>
-                  <td className="error-text">{controller.marks[id]?.message ?? ""}</td>
-                </tr>
+                <NodeRow key={id} id={id} type={run.nodeTypes[id] ?? ""} node={node} mark={controller.marks[id]} />
               ))}
             </tbody>
           </table>
-          <p className="muted">
-            Created {new Date(run.createdAt).toLocaleString()}
-            {run.queuedAt ? ` · queued ${new Date(run.queuedAt).toLocaleTimeString()}` : ""}
-            {run.startedAt ? ` · started ${new Date(run.startedAt).toLocaleTimeString()}` : ""}
-            {run.finishedAt ? ` · finished ${new Date(run.finishedAt).toLocaleTimeString()}` : ""}
-          </p>
+          <RunTimes createdAt={run.createdAt} queuedAt={run.queuedAt} startedAt={run.startedAt} finishedAt={run.finishedAt} />
         </>
       ) : null}
       <details>
         <summary>API prompt sent to ComfyUI</summary>
-        <pre className={styles.prompt}>{prompt.data ? JSON.stringify(prompt.data, null, 2) : "…"}</pre>
+        <pre className={styles.prompt}>{promptText}</pre>
       </details>
     </section>
   );

@@ -1,11 +1,12 @@
 "use client";
 
 import Link from "next/link";
+import { memo } from "react";
 import type { RunOutput } from "@/lib/runs";
 import styles from "./runs.module.css";
 
 /** A run's outputs: images and videos inline, anything else as a link. */
-export function RunOutputs({ outputs }: { outputs: readonly RunOutput[] }) {
+export const RunOutputs = memo(function RunOutputs({ outputs }: { outputs: readonly RunOutput[] }) {
   if (outputs.length === 0) return null;
   return (
     <div className={styles.outputs} data-testid="run-outputs">
@@ -32,4 +33,4 @@ export function RunOutputs({ outputs }: { outputs: readonly RunOutput[] }) {
       ))}
     </div>
   );
-}
+});

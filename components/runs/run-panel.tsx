@@ -55,7 +55,7 @@ export function RunPanel({ controller, onSelectNode, hideDetailsLink }: RunPanel
         </span>
       </div>
       <div className={styles.bar} role="progressbar" aria-valuemin={0} aria-valuemax={100} aria-valuenow={Math.round(progress * 100)}>
-        <div className={styles.fill} style={{ width: `${Math.round(progress * 100)}%` }} />
+        <div className={styles.fill} style={{ transform: `scaleX(${progress})` }} />
       </div>
       <div className={styles.meta}>
         <span>{Math.round(progress * 100)}%</span>

@@ -52,4 +52,14 @@ describe("node run marks", () => {
     expect(getNodeRunMark(marks, "2")).toMatchObject({ state: "cached" });
     expect(getNodeRunMark(marks, "1")).toBeUndefined();
   });
+
+  it("keeps the mark object of a node whose state did not change and makes a new one for the node that did", () => {
+    const before = run({ nodes: { "1": makeNodeRunState("done"), "3": { ...makeNodeRunState("running"), value: 1, max: 20 } } });
+    const first = getNodeRunMarks(before);
+    const after = { ...before, nodes: { ...before.nodes, "3": { ...makeNodeRunState("running"), value: 2, max: 20 } } };
+    const second = getNodeRunMarks(after, { nodes: before.nodes, marks: first });
+    expect(second["1"]).toBe(first["1"]);
+    expect(second["3"]).not.toBe(first["3"]);
+    expect(second).toEqual({ "1": first["1"], "3": { ...first["3"], progress: 0.1, label: "2/20" } });
+  });
 });

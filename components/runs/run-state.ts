@@ -30,22 +30,39 @@ const TONES: Record<NodeRunState["state"], NodeRunMark["tone"]> = {
   interrupted: "warn",
 };
 
-/** Per-node marks for the canvas, from a run view (rejection issues included). */
-export function getNodeRunMarks(run: RunView | null): Record<string, NodeRunMark> {
+function markOf(node: NodeRunState): NodeRunMark {
+  const stepping = node.state === "running" && node.max > 0;
+  return {
+    state: node.state,
+    progress: stepping ? node.value / node.max : null,
+    label: stepping ? `${node.value}/${node.max}` : node.state,
+    tone: TONES[node.state],
+    message: node.message,
+    traceback: node.traceback,
+    inputs: {},
+    durationMs: node.startedAt !== null && node.finishedAt !== null ? node.finishedAt - node.startedAt : null,
+  };
+}
+
+/** What the previous call saw and made, so unchanged nodes keep their mark objects. */
+export interface NodeRunMarksCache {
+  nodes: RunView["nodes"];
+  marks: Record<string, NodeRunMark>;
+}
+
+/**
+ * Per-node marks for the canvas, from a run view (rejection issues included).
+ * With `previous`, a node whose state object is the same as then keeps its
+ * mark object: a sampler step changes one node, so memoized node cards and
+ * rows of the other nodes skip their render.
+ */
+export function getNodeRunMarks(run: RunView | null, previous?: NodeRunMarksCache | null): Record<string, NodeRunMark> {
   const marks: Record<string, NodeRunMark> = {};
   if (!run) return marks;
+  const reuse = previous && !run.rejection ? previous : null;
   for (const [id, node] of Object.entries(run.nodes)) {
-    const stepping = node.state === "running" && node.max > 0;
-    marks[id] = {
-      state: node.state,
-      progress: stepping ? node.value / node.max : null,
-      label: stepping ? `${node.value}/${node.max}` : node.state,
-      tone: TONES[node.state],
-      message: node.message,
-      traceback: node.traceback,
-      inputs: {},
-      durationMs: node.startedAt !== null && node.finishedAt !== null ? node.finishedAt - node.startedAt : null,
-    };
+    const before = reuse?.nodes[id] === node ? reuse.marks[id] : undefined;
+    marks[id] = before ?? markOf(node);
   }
   for (const issue of run.rejection?.issues ?? []) {
     if (!issue.nodeId) continue;

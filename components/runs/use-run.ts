@@ -6,7 +6,9 @@ import { useTRPC, useTRPCClient } from "@/components/trpc";
 import { errorMessage } from "@/components/ui/error-text";
 import type { WorkflowDocument } from "@/lib/graph";
 import { applyRunStreamEvent, computeRunProgress, isTerminalRunStatus, type RunStreamEvent, type RunView } from "@/lib/runs";
-import { getNodeRunMarks, type NodeRunMark } from "./run-state";
+import { getNodeRunMarks, type NodeRunMark, type NodeRunMarksCache } from "./run-state";
+
+const NO_MARKS: Record<string, NodeRunMark> = {};
 
 /** What to run: a workflow's head, an exact version, or a draft document (recorded as unsaved). */
 export type RunTarget = { workflowId?: string; versionId?: number; document?: WorkflowDocument };
@@ -50,11 +52,20 @@ export function useRun(options: { runId?: string | null; workflowId?: string | n
   // A run started or followed here wins over the one passed in.
   const [ownRunId, setRunId] = useState<string | null>(null);
   const runId = ownRunId ?? options.runId ?? latest.data?.runs[0]?.id ?? null;
-  const [run, setRun] = useState<RunView | null>(null);
+  // The run and its node marks change together, outside render (marks of unchanged nodes keep their identity).
+  const [shown, setShown] = useState<{ run: RunView | null; marks: Record<string, NodeRunMark> }>({ run: null, marks: NO_MARKS });
+  const run = shown.run;
   const [previewOf, setPreview] = useState<{ runId: string; nodeId: string | null; src: string } | null>(null);
   const [starting, setStarting] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const runRef = useRef<RunView | null>(null);
+  const marksCache = useRef<NodeRunMarksCache | null>(null);
+  const show = useCallback((next: RunView | null) => {
+    const marks = getNodeRunMarks(next, marksCache.current);
+    marksCache.current = next ? { nodes: next.nodes, marks } : null;
+    runRef.current = next;
+    setShown({ run: next, marks });
+  }, []);
 
   useEffect(() => {
     if (!runId) return;
@@ -67,20 +78,21 @@ export function useRun(options: { runId?: string | null; workflowId?: string | n
             setPreview({ runId, nodeId: event.nodeId, src: `data:${event.mime};base64,${event.dataBase64}` });
             return;
           }
-          runRef.current = applyRunStreamEvent(runRef.current, event);
-          setRun(runRef.current);
+          show(applyRunStreamEvent(runRef.current, event));
         },
         onError: (e) => setError(errorMessage(e)),
       },
     );
     return () => sub.unsubscribe();
-  }, [client, runId]);
+  }, [client, runId, show]);
 
-  const adopt = useCallback((view: RunView) => {
-    runRef.current = view;
-    setRun(view);
-    setRunId(view.id);
-  }, []);
+  const adopt = useCallback(
+    (view: RunView) => {
+      show(view);
+      setRunId(view.id);
+    },
+    [show],
+  );
 
   /** Sends a start-like call and follows the run it creates; a refusal becomes `error`, not a throw. */
   const launch = useCallback(
@@ -120,7 +132,7 @@ export function useRun(options: { runId?: string | null; workflowId?: string | n
 
   // The subscription may still hold the previous run's view for a moment after switching.
   const current = run && run.id === runId ? run : null;
-  const marks = useMemo(() => getNodeRunMarks(current), [current]);
+  const marks = current ? shown.marks : NO_MARKS;
   const progress = useMemo(() => (current ? computeRunProgress(current) : 0), [current]);
   return {
     runId,

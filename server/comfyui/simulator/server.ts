@@ -41,6 +41,8 @@ export interface SimulatorOptions {
   systemStats?: { devices?: Record<string, unknown>[]; system?: Record<string, unknown> };
   now?: () => number;
   log?: (line: string) => void;
+  /** Told of every prompt queued, with `now()` when its POST /prompt request arrived (benchmarks time the run path with it). */
+  onPromptQueued?: (prompt: { promptId: string; number: number; receivedAt: number; extraData: Record<string, unknown> }) => void;
 }
 
 export interface Simulator {
@@ -490,7 +492,11 @@ class SimulatorImpl implements Simulator {
       case "prompt":
         if (segments.length > 1) break;
         if (method === "GET") return json(this.queueInfo());
-        return allow("POST") ?? this.postPrompt(await this.readJson(req));
+        if (method === "POST") {
+          const receivedAt = this.now();
+          return this.postPrompt(await this.readJson(req), receivedAt);
+        }
+        return allow("POST")!;
       case "queue":
         if (segments.length > 1) break;
         if (method === "GET") return json(this.queueBody());
@@ -546,7 +552,7 @@ class SimulatorImpl implements Simulator {
     return text(404, "404: Not Found");
   }
 
-  private postPrompt(body: unknown): HttpAnswer {
+  private postPrompt(body: unknown, receivedAt: number): HttpAnswer {
     // Python's `in` on a JSON string is a substring test: only a string mentioning neither key gets past it.
     if (typeof body === "string" && !body.includes("number") && !body.includes("prompt")) {
       this.counter++;
@@ -582,6 +588,7 @@ class SimulatorImpl implements Simulator {
     for (const key of SENSITIVE_EXTRA_DATA_KEYS) delete extraData[key];
     extraData.create_time = this.now();
     this.put({ number, promptId, prompt, extraData: extraData as QueueEntry["extraData"], outputs: validation.outputs });
+    this.options.onPromptQueued?.({ promptId, number, receivedAt, extraData });
     return json({ prompt_id: promptId, number, node_errors: validation.nodeErrors });
   }
 
