@@ -181,6 +181,17 @@ function useFlowEdges(): Edge[] {
   );
 }
 
+type FlowHandlers = {
+  onEdgesChange: (changes: EdgeChange[]) => void;
+  onConnect: (c: Connection) => void;
+  onConnectStart: (e: unknown, params: OnConnectStartParams) => void;
+  onConnectEnd: OnConnectEnd;
+  isValidConnection: (c: Connection | Edge) => boolean;
+  onNodeDragStart: (e: unknown, node: AnyFlowNode) => void;
+  onNodeDragStop: () => void;
+  onPaneClick: () => void;
+};
+
 type Gesture = { id: string; groupMembers?: Map<string, { x: number; y: number }>; groupStart?: { x: number; y: number } };
 
 /**
@@ -192,26 +203,13 @@ const CanvasFlow = memo(function CanvasFlow({
   startViewport,
   highlights,
   gesture,
-  onEdgesChange,
-  onConnect,
-  onConnectStart,
-  onConnectEnd,
-  isValidConnection,
-  onNodeDragStart,
-  onNodeDragStop,
-  onPaneClick,
+  handlers,
 }: {
   startViewport: ViewportBox;
   highlights: Readonly<Record<string, { status: string }>>;
   gesture: RefObject<Gesture | null>;
-  onEdgesChange: (changes: EdgeChange[]) => void;
-  onConnect: (c: Connection) => void;
-  onConnectStart: (e: unknown, params: OnConnectStartParams) => void;
-  onConnectEnd: OnConnectEnd;
-  isValidConnection: (c: Connection | Edge) => boolean;
-  onNodeDragStart: (e: unknown, node: AnyFlowNode) => void;
-  onNodeDragStop: () => void;
-  onPaneClick: () => void;
+  /** The shell's handlers, one stable object (React Flow copies every prop into its store on each render). */
+  handlers: FlowHandlers;
 }) {
   const store = useEditorStore();
   const compare = useEditor((s) => s.compare);
@@ -294,14 +292,7 @@ const CanvasFlow = memo(function CanvasFlow({
       edges={flowEdges}
       nodeTypes={nodeTypes}
       onNodesChange={onNodesChange}
-      onEdgesChange={onEdgesChange}
-      onConnect={onConnect}
-      onConnectStart={onConnectStart}
-      onConnectEnd={onConnectEnd}
-      isValidConnection={isValidConnection}
-      onNodeDragStart={onNodeDragStart}
-      onNodeDragStop={onNodeDragStop}
-      onPaneClick={onPaneClick}
+      {...handlers}
       deleteKeyCode={null}
       selectionKeyCode="Shift"
       multiSelectionKeyCode="Shift"
@@ -744,6 +735,11 @@ function EditorShell({ offerServerDraft }: { offerServerDraft: boolean }) {
     store.getState().setSelection({ nodes: new Set(), groups: new Set(), edges: new Set() });
   }, [store]);
 
+  const flowHandlers = useMemo(
+    (): FlowHandlers => ({ onEdgesChange, onConnect, onConnectStart, onConnectEnd, isValidConnection, onNodeDragStart, onNodeDragStop, onPaneClick }),
+    [onEdgesChange, onConnect, onConnectStart, onConnectEnd, isValidConnection, onNodeDragStart, onNodeDragStop, onPaneClick],
+  );
+
   const problemCount = issues.filter((i) => i.severity === "error").length;
   // The semantic hash only moves when the graph does, never on a drag.
   const graphHash = useMemo(() => hashDocument({ graph, subgraphs }), [graph, subgraphs]);
@@ -887,19 +883,7 @@ function EditorShell({ offerServerDraft }: { offerServerDraft: boolean }) {
           <DiffHighlightsContext.Provider value={highlights}>
           {startViewport && (
           <LowDetailBoundary>
-          <CanvasFlow
-            startViewport={startViewport}
-            highlights={highlights}
-            gesture={gesture}
-            onEdgesChange={onEdgesChange}
-            onConnect={onConnect}
-            onConnectStart={onConnectStart}
-            onConnectEnd={onConnectEnd}
-            isValidConnection={isValidConnection}
-            onNodeDragStart={onNodeDragStart}
-            onNodeDragStop={onNodeDragStop}
-            onPaneClick={onPaneClick}
-          />
+          <CanvasFlow startViewport={startViewport} highlights={highlights} gesture={gesture} handlers={flowHandlers} />
           </LowDetailBoundary>
           )}
           </DiffHighlightsContext.Provider>
