@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { zRecordOf } from "./records";
 
 /**
  * Node definitions in the shape of ComfyUI's `GET /object_info`, so a saved
@@ -40,10 +41,10 @@ export type InputSpec = z.infer<typeof zInputSpec>;
 
 export const zNodeDefinition = z.looseObject({
   input: z.looseObject({
-    required: z.record(z.string(), zInputSpec).optional(),
-    optional: z.record(z.string(), zInputSpec).optional(),
+    required: zRecordOf(z.string(), zInputSpec).optional(),
+    optional: zRecordOf(z.string(), zInputSpec).optional(),
     /** Hidden inputs are filled by the server (PROMPT, UNIQUE_ID, …); their specs may be bare strings. */
-    hidden: z.record(z.string(), z.unknown()).optional(),
+    hidden: zRecordOf(z.string(), z.unknown()).optional(),
   }),
   input_order: z
     .looseObject({
@@ -69,5 +70,5 @@ export const zNodeDefinition = z.looseObject({
 export type NodeDefinition = z.infer<typeof zNodeDefinition>;
 
 /** A node catalogue: class_type → definition, exactly as `/object_info` returns it. */
-export const zNodeCatalogue = z.record(z.string(), zNodeDefinition);
+export const zNodeCatalogue = zRecordOf(z.string(), zNodeDefinition);
 export type NodeCatalogue = z.infer<typeof zNodeCatalogue>;

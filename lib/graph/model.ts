@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { zRecordOf } from "./records";
 
 /**
  * The Atelier workflow document: a semantic graph (what ComfyUI executes),
@@ -36,15 +37,15 @@ export const zGraphNode = z.object({
   title: z.string().optional(),
   mode: zNodeMode,
   /** Widget values by input name. Linked inputs are edges, not widgets. */
-  widgets: z.record(z.string(), zJsonValue),
+  widgets: zRecordOf(z.string(), zJsonValue),
   /** control_after_generate per widget name (e.g. `{ seed: "randomize" }`): a frontend behaviour, kept because it changes what later runs produce. */
-  controls: z.record(z.string(), zControlAfterGenerate).optional(),
+  controls: zRecordOf(z.string(), zControlAfterGenerate).optional(),
   /**
    * Format-specific data preserved verbatim for a faithful export (UI slot
    * arrays, `properties`, raw `widgets_values` of node types we do not know,
    * unknown keys). Not part of the semantic hash.
    */
-  extra: z.record(z.string(), z.unknown()).optional(),
+  extra: zRecordOf(z.string(), z.unknown()).optional(),
 });
 export type GraphNode = z.infer<typeof zGraphNode>;
 
@@ -90,7 +91,7 @@ export const zGroup = z.object({
   height: z.number(),
   color: z.string().optional(),
   fontSize: z.number().optional(),
-  extra: z.record(z.string(), z.unknown()).optional(),
+  extra: zRecordOf(z.string(), z.unknown()).optional(),
 });
 export type Group = z.infer<typeof zGroup>;
 
@@ -98,11 +99,11 @@ export const zViewport = z.object({ x: z.number(), y: z.number(), zoom: z.number
 export type Viewport = z.infer<typeof zViewport>;
 
 export const zLayout = z.object({
-  nodes: z.record(z.string(), zNodeLayout),
+  nodes: zRecordOf(z.string(), zNodeLayout),
   groups: z.array(zGroup),
   viewport: zViewport,
   /** Layout data of other formats kept for export (native reroute points, link extensions, …). */
-  extra: z.record(z.string(), z.unknown()).optional(),
+  extra: zRecordOf(z.string(), z.unknown()).optional(),
 });
 export type Layout = z.infer<typeof zLayout>;
 
@@ -113,7 +114,7 @@ export const SUBGRAPH_OUTPUT_NODE = "-20";
 export const zSubgraphPort = z.object({
   name: z.string(),
   type: z.string(),
-  extra: z.record(z.string(), z.unknown()).optional(),
+  extra: zRecordOf(z.string(), z.unknown()).optional(),
 });
 export type SubgraphPort = z.infer<typeof zSubgraphPort>;
 
@@ -129,7 +130,7 @@ export const zSubgraph = z.object({
   outputs: z.array(zSubgraphPort),
   graph: zGraph,
   layout: zLayout,
-  extra: z.record(z.string(), z.unknown()).optional(),
+  extra: zRecordOf(z.string(), z.unknown()).optional(),
 });
 export type Subgraph = z.infer<typeof zSubgraph>;
 
@@ -140,7 +141,7 @@ export const zDocumentMetadata = z.object({
   /** Where the document came from: "atelier", "comfyui-ui", "comfyui-api", with the source's version when known. */
   source: z.object({ format: z.string(), version: z.string().optional() }).optional(),
   /** Unknown top-level keys of an imported file, preserved for export. */
-  extra: z.record(z.string(), z.unknown()).optional(),
+  extra: zRecordOf(z.string(), z.unknown()).optional(),
 });
 export type DocumentMetadata = z.infer<typeof zDocumentMetadata>;
 

@@ -1,3 +1,5 @@
+import { z } from "zod";
+
 /**
  * Records keyed by user data (node ids, input names). A key such as
  * "__proto__" must stay an ordinary own property: assigned on a plain `{}`
@@ -18,4 +20,61 @@ export function createRecord<T>(): Record<string, T> {
 export function setEntry<T>(record: Record<string, T>, key: string, value: T): void {
   if (key === "__proto__") Object.defineProperty(record, key, { value, enumerable: true, writable: true, configurable: true });
   else record[key] = value;
+}
+
+/**
+ * A zod record schema that keeps every own key of its input, "__proto__"
+ * included. zod's own `z.record` builds its output by assignment and skips
+ * "__proto__" (neither validated nor kept), so a node id or widget named so
+ * would vanish on parse. Errors carry zod's usual paths (`["a", "x"]`).
+ * Inferred input and output types are those of `z.record(keySchema, valueSchema)`.
+ */
+export function zRecordOf<K extends z.core.$ZodRecordKey, V extends z.core.$ZodType>(
+  keySchema: K,
+  valueSchema: V,
+): z.ZodType<z.output<z.ZodRecord<K, V>>, z.input<z.ZodRecord<K, V>>> {
+  const record = z.record(keySchema, valueSchema);
+  type Out = z.output<typeof record>;
+  type In = z.input<typeof record>;
+  // z.custom accepts anything unchecked: the transform runs the record itself because only it still sees the input's own "__proto__".
+  const schema = z.custom<In>().transform((input, ctx): Out => {
+    const parsed = record.safeParse(input);
+    const issues: z.core.$ZodIssue[] = parsed.success ? [] : [...parsed.error.issues];
+    const keepsProto = parsed.success && hasOwnProto(input);
+    let protoValue: unknown;
+    if (hasOwnProto(input)) {
+      const key = z.safeParse(keySchema, PROTO);
+      if (!key.success) issues.push({ code: "invalid_key", origin: "record", issues: key.error.issues, input: PROTO, path: [PROTO], message: "Invalid key in record" });
+      const value = z.safeParse(valueSchema, (input as Record<string, unknown>)[PROTO]);
+      if (value.success) protoValue = value.data;
+      else for (const issue of value.error.issues) issues.push({ ...issue, path: [PROTO, ...issue.path] });
+    }
+    if (issues.length > 0) {
+      for (const issue of issues) ctx.issues.push(issue as z.core.$ZodRawIssue);
+      return z.NEVER;
+    }
+    if (!parsed.success) return z.NEVER;
+    return keepsProto ? withEntry(input as Record<PropertyKey, unknown>, parsed.data as Record<PropertyKey, unknown>, protoValue) as Out : parsed.data;
+  });
+  // The output is exactly the record's shape, so the JSON Schema (input and output side) is the record's.
+  schema._zod.processJSONSchema = (jsonCtx, json, params) => record._zod.processJSONSchema?.(jsonCtx, json, params);
+  return schema;
+}
+
+const PROTO = "__proto__";
+
+function hasOwnProto(value: unknown): boolean {
+  return typeof value === "object" && value !== null && Object.hasOwn(value, PROTO);
+}
+
+/** The parsed record with the "__proto__" entry put back where the input had it, so key order survives too. */
+function withEntry(input: Record<PropertyKey, unknown>, parsed: Record<PropertyKey, unknown>, protoValue: unknown): Record<PropertyKey, unknown> {
+  const out: Record<PropertyKey, unknown> = {};
+  for (const key of Object.keys(input)) {
+    if (key === PROTO) setEntry(out, key, protoValue);
+    else if (Object.hasOwn(parsed, key)) out[key] = parsed[key];
+  }
+  // Keys a key schema rewrote (or symbols) are not among the input's string keys.
+  for (const key of Reflect.ownKeys(parsed)) if (!Object.hasOwn(out, key)) out[key] = parsed[key];
+  return out;
 }

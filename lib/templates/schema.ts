@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { zWorkflowDocument } from "@/lib/graph/model";
+import { zRecordOf } from "@/lib/graph/records";
 import { zTemplateInterface, zVersionString } from "@/lib/semver";
 
 /**
@@ -52,7 +53,7 @@ export const zTemplateVersionFile = z.object({
   /** What changed since the previous version, in words a user of the template cares about. */
   changelog: z.string().min(1),
   /** Parameters renamed in this version (new name → old name), so an upgrade carries their values over. */
-  renamedParameters: z.record(z.string(), z.string()).optional(),
+  renamedParameters: zRecordOf(z.string(), z.string()).optional(),
   metadata: zTemplateMetadata,
   interface: zTemplateInterface,
   document: zWorkflowDocument,

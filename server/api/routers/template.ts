@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { zJsonValue } from "@/lib/graph/model";
+import { zRecordOf } from "@/lib/graph/records";
 import { zTemplateInterface, zVersionString } from "@/lib/semver";
 import { zTemplateId, zTemplateMetadata } from "@/lib/templates/schema";
 import { diffDocuments } from "@/lib/graph/diff";
@@ -44,7 +45,7 @@ export const templateRouter = router({
         interface: zTemplateInterface,
         metadata: zTemplateMetadata,
         changelog: z.string().trim().min(1, "Say what changed in this version").max(10_000),
-        renamedParameters: z.record(z.string(), z.string()).optional(),
+        renamedParameters: zRecordOf(z.string(), z.string()).optional(),
       }),
     )
     .mutation(({ ctx, input }) => ctx.services.templates.publish(input)),
@@ -55,7 +56,7 @@ export const templateRouter = router({
       z.object({
         templateId: z.string().min(1),
         version: zVersionString.optional(),
-        values: z.record(z.string(), zJsonValue).optional(),
+        values: zRecordOf(z.string(), zJsonValue).optional(),
         name: z.string().trim().min(1).max(200).optional(),
         author: zAuthor,
       }),
