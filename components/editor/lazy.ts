@@ -11,33 +11,30 @@ type Formats = typeof FormatsModule;
 type Files = typeof FilesModule;
 type Layout = typeof LayoutModule;
 
-let formats: Promise<Formats> | null = null;
-let files: Promise<Files> | null = null;
-let layout: Promise<Layout> | null = null;
+/** Loads a module once; a failed load (a dropped connection) is forgotten, so the next use tries again. */
+export function once<T>(load: () => Promise<T>): () => Promise<T> {
+  let pending: Promise<T> | null = null;
+  return () =>
+    (pending ??= load().catch((e: unknown) => {
+      pending = null;
+      throw e;
+    }));
+}
 
 /** ComfyUI's formats: importers of UI, API, PNG and WebP files, converters and JSON Schema. */
-export function loadFormats(): Promise<Formats> {
-  return (formats ??= import("@/lib/formats"));
-}
+export const loadFormats: () => Promise<Formats> = once(() => import("@/lib/formats"));
 
 /** Reading and writing workflow files (a dropped or picked file, a download). */
-export function loadFiles(): Promise<Files> {
-  return (files ??= import("./files"));
-}
+export const loadFiles: () => Promise<Files> = once(() => import("./files"));
 
 /** Auto-layout (dagre). */
-export function loadLayout(): Promise<Layout> {
-  return (layout ??= import("@/lib/graph/layout"));
-}
+export const loadLayout: () => Promise<Layout> = once(() => import("@/lib/graph/layout"));
 
 /** Fetches the lazy parts once the page is idle, so the first paste or import does not wait for them. */
 export function preloadEditorModules(): () => void {
+  // Failures here are ignored on purpose: the first real use loads again and says what went wrong.
   const load = () => {
-    void loadFormats();
-    void loadFiles();
-    void loadLayout();
-    void import("./json/json-panel");
-    void import("@/components/versions/history-panel");
+    for (const p of [loadFormats(), loadFiles(), loadLayout(), import("./json/json-panel"), import("@/components/versions/history-panel")]) p.catch(() => {});
   };
   if (typeof window.requestIdleCallback === "function") {
     const handle = window.requestIdleCallback(load, { timeout: 3000 });

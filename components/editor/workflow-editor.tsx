@@ -83,6 +83,8 @@ const CLIPBOARD_KEY = "atelier:clipboard";
 type AnyFlowNode = WorkflowFlowNode | GroupFlowNode | GhostFlowNode;
 type Measured = { width: number; height: number };
 const MIN_ZOOM = 0.05;
+/** How long Run waits for ComfyUI's node list when it has not arrived yet. */
+const CATALOGUE_WAIT_MS = 3000;
 /** Fitting never zooms a small graph in past 100 %, as ComfyUI users expect to see it. */
 const FIT_MAX_ZOOM = 1;
 const FIT_VIEW_OPTIONS = { padding: 0.1, maxZoom: FIT_MAX_ZOOM };
@@ -359,8 +361,12 @@ function EditorShell({ offerServerDraft }: { offerServerDraft: boolean }) {
   const startRun = useCallback(async () => {
     // A run started before the server's catalogue arrived would be checked against the bundled one only (which knows no
     // model files): wait for the answer in flight (or ask again when it is stale), so the check uses what ComfyUI has.
+    // Bounded: a ComfyUI that does not answer must not hold the click up; the server checks the graph again anyway.
     if (store.getState().catalogueSource !== "server") {
-      const answer = await queryClient.fetchQuery(catalogueQuery).catch(() => null);
+      const answer = await Promise.race([
+        queryClient.fetchQuery(catalogueQuery).catch(() => null),
+        new Promise<null>((resolve) => window.setTimeout(() => resolve(null), CATALOGUE_WAIT_MS)),
+      ]);
       if (answer?.source === "server") store.getState().setCatalogue(answer.catalogue as typeof BUNDLED_CATALOGUE, "server");
     }
     const s = store.getState();
@@ -387,7 +393,6 @@ function EditorShell({ offerServerDraft }: { offerServerDraft: boolean }) {
   const connectFrom = useRef<OnConnectStartParams | null>(null);
   const fileInput = useRef<HTMLInputElement>(null);
 
-  // A second copy of the draft on the server: the local one (with undo) is lost with the browser's storage, this one is not.
   // One shared empty object when not comparing: a new {} per edit would re-render every node through the context.
   const highlights = useMemo(() => (compare && comparedDoc ? getDiffHighlights(diffDocuments(compare.before, comparedDoc)) : NO_HIGHLIGHTS), [compare, comparedDoc]);
   useEffect(() => preloadEditorModules(), []);
@@ -448,7 +453,12 @@ function EditorShell({ offerServerDraft }: { offerServerDraft: boolean }) {
 
   const pasteText = useCallback(
     async (text: string) => {
-      const { importWorkflow } = await loadFormats();
+      const formats = await loadFormats().catch((e: unknown) => {
+        store.getState().notify(`Paste failed: the importer did not load (${errorMessage(e)}); try again.`, "error");
+        return null;
+      });
+      if (!formats) return;
+      const { importWorkflow } = formats;
       const s = store.getState();
       const result = importWorkflow(text, { catalogue: s.catalogue });
       if (!result.ok) {
@@ -493,7 +503,12 @@ function EditorShell({ offerServerDraft }: { offerServerDraft: boolean }) {
   const importFile = useCallback(
     async (file: File) => {
       const s = store.getState();
-      const result = await (await loadFiles()).importFromFile(file, s.catalogue);
+      const files = await loadFiles().catch((e: unknown) => {
+        s.notify(`${file.name}: the importer did not load (${errorMessage(e)}); try again.`, "error");
+        return null;
+      });
+      if (!files) return;
+      const result = await files.importFromFile(file, s.catalogue);
       if (!result.ok) {
         s.notify(`${file.name}: ${result.message}`, "error");
         return;
