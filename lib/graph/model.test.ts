@@ -16,7 +16,7 @@ const PROTO_DOCUMENT_TEXT = JSON.stringify({
         id: "constructor",
         type: "KSampler",
         mode: "active",
-        widgets: { seed: 1, toString: "x" },
+        widgets: { seed: 1, toString: "x", object: { ["__proto__"]: [{ ["__proto__"]: "deep" }] } },
         controls: { seed: "fixed", ["__proto__"]: "randomize" },
         extra: { hasOwnProperty: 1, ["__proto__"]: { node: "extra" } },
       },
@@ -45,7 +45,7 @@ describe("document schemas and keys named like Object.prototype's", () => {
   });
 
   it("parses a document with \"__proto__\" node ids, widgets, controls and extras without losing a byte", () => {
-    expect(PROTO_DOCUMENT_TEXT.match(/"__proto__"/g)).toHaveLength(11);
+    expect(PROTO_DOCUMENT_TEXT.match(/"__proto__"/g)).toHaveLength(13);
     const parsed = zWorkflowDocument.parse(JSON.parse(PROTO_DOCUMENT_TEXT));
     expect(JSON.stringify(parsed)).toBe(PROTO_DOCUMENT_TEXT);
     const [loader, sampler] = parsed.graph.nodes;

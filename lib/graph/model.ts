@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { zRecordOf } from "./records";
+import { zJsonKeepingKeys, zRecordOf } from "./records";
 
 /**
  * The Atelier workflow document: a semantic graph (what ComfyUI executes),
@@ -11,7 +11,7 @@ import { zRecordOf } from "./records";
  */
 
 /** Any JSON value, as a widget may hold (numbers, strings, booleans, lists, objects). */
-export const zJsonValue = z.json();
+export const zJsonValue = zJsonKeepingKeys();
 export type JsonValue = z.infer<typeof zJsonValue>;
 
 /** A node id. ComfyUI UI files use integers, API prompts strings such as "5" or "5:3"; we keep strings. */

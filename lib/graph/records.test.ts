@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, expectTypeOf, it } from "vitest";
 import { z } from "zod";
-import { createRecord, setEntry, zRecordOf } from "./records";
+import { createRecord, setEntry, zJsonKeepingKeys, zRecordOf } from "./records";
 
 const zPoint = z.object({ x: z.number(), y: z.number() });
 const zPoints = zRecordOf(z.string(), zPoint);
@@ -93,5 +93,38 @@ describe("zRecordOf", () => {
         expect(Object.keys(parsed)).toEqual(Object.keys(JSON.parse(text) as object));
       }),
     );
+  });
+});
+
+describe("zJsonKeepingKeys", () => {
+  const zJson = zJsonKeepingKeys();
+
+  it("keeps \"__proto__\" keys at any depth, in arrays too", () => {
+    const text = '{"a":[{"__proto__":{"__proto__":1}}],"__proto__":null,"b":{"c":"d"}}';
+    const parsed = zJson.parse(JSON.parse(text));
+    expect(JSON.stringify(parsed)).toBe(text);
+    expect(JSON.stringify(z.json().parse(JSON.parse(text)))).toBe('{"a":[{}],"b":{"c":"d"}}');
+  });
+
+  it("accepts and returns what z.json() does for values without such keys", () => {
+    for (const value of [1, "s", true, null, [1, [2]], { a: { b: [null] } }]) expect(zJson.parse(value)).toEqual(z.json().parse(value));
+  });
+
+  it("rejects a value z.json() rejects, with its issues", () => {
+    const input = { a: [1, undefined] };
+    expect(zJson.safeParse(input).error?.issues).toEqual(z.json().safeParse(input).error?.issues);
+  });
+
+  it("checks the values under \"__proto__\" keys, which z.json() skips, and names their path", () => {
+    const input = JSON.parse('{"a":{"__proto__":{"b":1}}}') as { a: Record<string, unknown> };
+    (Object.getOwnPropertyDescriptor(input.a, "__proto__")!.value as Record<string, unknown>).b = Number.NaN;
+    expect(z.json().safeParse(input).success).toBe(true);
+    // z.json() reports a bad nested value as its outermost union failing; under "__proto__" the report starts at that key.
+    expect(zJson.safeParse(input).error?.issues).toMatchObject([{ code: "invalid_union", path: ["a", "__proto__"] }]);
+  });
+
+  it("has z.json()'s types", () => {
+    expectTypeOf<z.output<typeof zJson>>().toEqualTypeOf<z.output<ReturnType<typeof z.json>>>();
+    expectTypeOf<z.input<typeof zJson>>().toEqualTypeOf<z.input<ReturnType<typeof z.json>>>();
   });
 });

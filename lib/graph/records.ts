@@ -56,9 +56,65 @@ export function zRecordOf<K extends z.core.$ZodRecordKey, V extends z.core.$ZodT
     if (!parsed.success) return z.NEVER;
     return keepsProto ? withEntry(input as Record<PropertyKey, unknown>, parsed.data as Record<PropertyKey, unknown>, protoValue) as Out : parsed.data;
   });
-  // The output is exactly the record's shape, so the JSON Schema (input and output side) is the record's.
-  schema._zod.processJSONSchema = (jsonCtx, json, params) => record._zod.processJSONSchema?.(jsonCtx, json, params);
+  describeJsonSchemaAs(schema, record);
   return schema;
+}
+
+const json = z.json();
+
+/**
+ * `z.json()` that keeps every own key of objects at any depth, "__proto__"
+ * included (z.json's objects are z.records, which drop it). Inferred types
+ * and JSON Schema are z.json()'s.
+ */
+export function zJsonKeepingKeys(): z.ZodType<z.output<typeof json>, z.input<typeof json>> {
+  type Json = z.output<typeof json>;
+  const schema = z.custom<z.input<typeof json>>().transform((input, ctx): Json => {
+    const parsed = json.safeParse(input);
+    if (!parsed.success) {
+      for (const issue of parsed.error.issues) ctx.issues.push(issue as z.core.$ZodRawIssue);
+      return z.NEVER;
+    }
+    if (typeof input !== "object" || input === null) return parsed.data;
+    const issues: z.core.$ZodIssue[] = [];
+    const copy = copyJson(input, [], issues);
+    if (issues.length > 0) {
+      for (const issue of issues) ctx.issues.push(issue as z.core.$ZodRawIssue);
+      return z.NEVER;
+    }
+    return copy as Json;
+  });
+  describeJsonSchemaAs(schema, json);
+  return schema;
+}
+
+/** A copy of a JSON value z.json() accepted; z.json skipped "__proto__" entries unchecked, so they are checked here. */
+function copyJson(value: unknown, path: PropertyKey[], issues: z.core.$ZodIssue[]): unknown {
+  if (Array.isArray(value)) return value.map((item: unknown, i) => copyJson(item, [...path, i], issues));
+  if (typeof value !== "object" || value === null) return value;
+  const out: Record<string, unknown> = {};
+  for (const key of Object.keys(value)) {
+    const item = (value as Record<string, unknown>)[key];
+    if (key === PROTO) {
+      const checked = json.safeParse(item);
+      if (!checked.success) for (const issue of checked.error.issues) issues.push({ ...issue, path: [...path, key, ...issue.path] });
+    }
+    setEntry(out, key, copyJson(item, [...path, key], issues));
+  }
+  return out;
+}
+
+/**
+ * Our schemas parse through a transform, which JSON Schema cannot express;
+ * their output has exactly `inner`'s shape, so they describe themselves as
+ * `inner` on both sides (as zod does for z.preprocess).
+ */
+function describeJsonSchemaAs(schema: z.ZodType, inner: z.ZodType): void {
+  schema._zod.processJSONSchema = (jsonCtx, _json, params) => {
+    z.core.processSchema(inner, jsonCtx, params);
+    const seen = jsonCtx.seen.get(schema);
+    if (seen) seen.ref = inner;
+  };
 }
 
 const PROTO = "__proto__";
