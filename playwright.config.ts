@@ -47,7 +47,7 @@ export default defineConfig({
       stdout: "pipe",
     },
     {
-      command: "node --import tsx server/main.ts",
+      command: "node --max-semi-space-size=64 --import tsx server/main.ts", // as `npm start` runs it
       url: `http://127.0.0.1:${port}/api/trpc/system.health`,
       reuseExistingServer: false,
       timeout: 180_000,

@@ -9,11 +9,14 @@
 // Past ~10,000 nodes a graph no longer fits the CPU caches between runs (a
 // bare loop over the 50,000 node objects costs 13-27× the 10,000 one here),
 // and each compile's prompt (~260 bytes a node, ~13 MB at 50,000) outgrows
-// V8's 16 MB young generation, so every run pays a scavenge copying it and
-// later an old-generation collection: compile's 10k→50k ratio stays ~10-15×.
-// With NODE_OPTIONS=--max-semi-space-size=64 its fastest 50,000-node run drops
-// from ~13 ms to ~8 ms. The code avoids what allocation it can (see
-// lib/graph/id-index.ts and the comments in validate and compile).
+// V8's default 16 MB young generation, so every run pays a scavenge copying it
+// and later an old-generation collection (compile's 10k→50k ratio ~10-16×).
+// The server runs with --max-semi-space-size=64 (package.json `start`), and
+// `npm run bench` runs every benchmark with the server's V8 flags
+// (bench/run.ts): there the sum grows ×5.4-5.9 from 10k to 50k. Run alone
+// with plain `npx tsx`, this file shows the default young generation's cost.
+// The code avoids what allocation it can (see lib/graph/id-index.ts and the
+// comments in validate and compile).
 import { execFileSync } from "node:child_process";
 import { loadavg } from "node:os";
 import { join } from "node:path";
@@ -78,7 +81,7 @@ function loadDocument(shape: string, size: number): WorkflowDocument {
 const compile = await loadCompile();
 // Other work on this shared machine moves the medians more than most code changes do: print the load with the figures.
 const load = () => loadavg().map((l) => l.toFixed(2)).join(" ");
-console.log(`load average at start: ${load()}`);
+console.log(`load average at start: ${load()}; V8 flags: ${process.execArgv.filter((a) => a.startsWith("--max")).join(" ") || "defaults"}`);
 const fmt = (ms: number | undefined) => (ms === undefined ? "-" : ms.toFixed(3)).padStart(9);
 const ratio = (a: number | undefined, b: number | undefined) => (a === undefined || b === undefined ? "-" : `×${(b / a).toFixed(1)}`).padStart(9);
 console.log(
