@@ -70,6 +70,8 @@ const json = z.json();
 export function zJsonKeepingKeys(): z.ZodType<z.output<typeof json>, z.input<typeof json>> {
   type Json = z.output<typeof json>;
   const schema = z.custom<z.input<typeof json>>().transform((input, ctx): Json => {
+    // Most widget values are scalars: taking them as they are spares the union z.json() tries option by option.
+    if (typeof input === "string" || typeof input === "boolean" || input === null || (typeof input === "number" && Number.isFinite(input))) return input;
     const parsed = json.safeParse(input);
     if (!parsed.success) {
       for (const issue of parsed.error.issues) ctx.issues.push(issue as z.core.$ZodRawIssue);
