@@ -1,11 +1,11 @@
 import { describe, expect, it } from "vitest";
 import { BUNDLED_CATALOGUE } from "@/lib/graph/bundled-catalogue";
-import type { GraphIssue } from "@/lib/graph/issues";
+import type { GraphIssue, IssueOf } from "@/lib/graph/issues";
 import { asNodeId, type GraphNode } from "@/lib/graph/model";
 import { NodeViewCache } from "./node-view";
 
 const invert: GraphNode = { id: asNodeId("1"), type: "ImageInvert", widgets: {}, mode: "active" };
-const issue = (message: string): GraphIssue => ({ kind: "missing-input", severity: "error", nodeId: asNodeId("1"), inputName: "image", message }) as GraphIssue;
+const issue = (message: string): IssueOf<"missing_required_input"> => ({ kind: "missing_required_input", severity: "error", nodeId: asNodeId("1"), inputName: "image", message });
 
 describe("NodeViewCache", () => {
   it("hands back the same view while nothing the node draws has changed, even with freshly made issue lists and sets", () => {
