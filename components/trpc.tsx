@@ -1,7 +1,7 @@
 "use client";
 
 import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
-import { createTRPCClient, createWSClient, httpBatchLink, splitLink, wsLink } from "@trpc/client";
+import { createTRPCClient, createWSClient, httpBatchLink, httpLink, splitLink, wsLink } from "@trpc/client";
 import { createTRPCContext } from "@trpc/tanstack-react-query";
 import { useState, type ReactNode } from "react";
 import type { AppRouter } from "@/server/api/root";
@@ -21,7 +21,13 @@ function makeClient() {
         condition: (op) => op.type === "subscription",
         // The WebSocket reconnects by itself; lazy so pages without subscriptions open none.
         true: wsLink({ client: createWSClient({ url: wsUrl, lazy: { enabled: true, closeMs: 10_000 } }) }),
-        false: httpBatchLink({ url: "/api/trpc" }),
+        false: splitLink({
+          // A batch leaves on the next task, after React has rendered the click that made it: a run start
+          // goes out at once, while the click is still being handled (Run click → queued on ComfyUI).
+          condition: (op) => op.type === "mutation" && (op.path === "run.start" || op.path === "run.rerun"),
+          true: httpLink({ url: "/api/trpc" }),
+          false: httpBatchLink({ url: "/api/trpc" }),
+        }),
       }),
     ],
   });

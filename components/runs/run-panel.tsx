@@ -62,7 +62,12 @@ export function RunPanel({ controller, onSelectNode, hideDetailsLink }: RunPanel
         {elapsed !== null ? <span>{formatDuration(elapsed)}</span> : null}
         {run.cachedNodes.length > 0 ? <span>{run.cachedNodes.length} cached</span> : null}
         {run.unsaved ? <span>unsaved draft</span> : run.versionId !== null ? <span>version {run.versionId}</span> : null}
-        {hideDetailsLink ? null : <Link href={`/runs/${run.id}`}>details</Link>}
+        {/* No prefetch: it would have the server render the run page just as the run starts, delaying its POST /prompt. */}
+        {hideDetailsLink ? null : (
+          <Link href={`/runs/${run.id}`} prefetch={false}>
+            details
+          </Link>
+        )}
       </div>
       {error ? <p role="alert" className="error-text">{error}</p> : null}
       {run.detail ? <p className="muted">{run.detail}</p> : null}
