@@ -376,10 +376,11 @@ function EditorShell({ offerServerDraft }: { offerServerDraft: boolean }) {
       s.notify(`Fix ${errors.length} problem${errors.length === 1 ? "" : "s"} before running: ${errors[0]!.message}`, "error");
       return;
     }
-    s.setPanel("run");
     // The exact saved version when nothing changed (traceable to it); otherwise the draft, recorded as unsaved.
     const target = s.doc === s.savedDoc && s.baseVersionId !== null ? { workflowId: s.workflowId, versionId: s.baseVersionId } : { workflowId: s.workflowId, document: s.doc };
+    // The request leaves first; opening the run panel renders after it.
     void runner.start(target);
+    s.setPanel("run");
   }, [store, runner, queryClient, catalogueQuery]);
   const [importInfo, setImportInfo] = useState<{ warnings: { message: string }[]; missingNodeTypes: string[] } | null>(null);
   const pointer = useRef({ screenX: 200, screenY: 200 });

@@ -6,6 +6,7 @@ import {
   parseBinaryFrame,
   parseWsJson,
   parseWsText,
+  zApiPrompt,
   zHistory,
   zPromptAccepted,
   zPromptInfo,
@@ -120,6 +121,21 @@ describe("HTTP body schemas", () => {
       const parsed = zHistory.safeParse(readCapture(f));
       expect(parsed.success, f).toBe(true);
     }
+  });
+
+  it("keep a node whose id is \"__proto__\" in prompts, node errors and history (JSON allows the key; a plain zod record drops it)", () => {
+    const prompt = zApiPrompt.parse(JSON.parse('{"__proto__":{"class_type":"EmptyImage","inputs":{"__proto__":1,"width":64}},"2":{"class_type":"PreviewImage","inputs":{"images":["__proto__",0]}}}'));
+    expect(Object.keys(prompt)).toEqual(["2", "__proto__"]);
+    expect(Object.getPrototypeOf(prompt)).toBe(Object.prototype);
+    expect(Object.keys(prompt["__proto__"]!.inputs)).toEqual(["__proto__", "width"]);
+    const errors = zPromptRejected.parse(
+      JSON.parse(
+        '{"error":{"type":"prompt_outputs_failed_validation","message":"Prompt outputs failed validation","details":"","extra_info":{}},"node_errors":{"__proto__":{"errors":[],"dependent_outputs":["2"],"class_type":"EmptyImage"}}}',
+      ),
+    );
+    expect(Object.keys(errors.node_errors)).toEqual(["__proto__"]);
+    const history = zHistory.parse(JSON.parse('{"p1":{"prompt":[0,"p1",{},{},[]],"outputs":{"__proto__":{"images":[]}},"status":{"status_str":"success","completed":true,"messages":[]}}}'));
+    expect(Object.keys(history.p1!.outputs)).toEqual(["__proto__"]);
   });
 
   it("parse the captured /queue, /prompt and /system_stats bodies", () => {

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { zRecordOf } from "@/lib/graph";
 
 /**
  * ComfyUI's wire protocol as captured from a real 0.8.0 server
@@ -12,12 +13,12 @@ import { z } from "zod";
 
 export const zApiPromptNode = z.looseObject({
   class_type: z.string(),
-  inputs: z.record(z.string(), z.unknown()),
+  inputs: zRecordOf(z.string(), z.unknown()),
   _meta: z.looseObject({ title: z.string().optional() }).optional(),
 });
 export type ApiPromptNode = z.infer<typeof zApiPromptNode>;
 
-export const zApiPrompt = z.record(z.string(), zApiPromptNode);
+export const zApiPrompt = zRecordOf(z.string(), zApiPromptNode);
 export type ApiPrompt = z.infer<typeof zApiPrompt>;
 
 // ---------------------------------------------------------------------------
@@ -71,12 +72,12 @@ export type NodeProgressState = z.infer<typeof zNodeProgressState>;
 
 export const zProgressStateData = z.looseObject({
   prompt_id: z.string(),
-  nodes: z.record(z.string(), zNodeProgressState),
+  nodes: zRecordOf(z.string(), zNodeProgressState),
 });
 export type ProgressStateData = z.infer<typeof zProgressStateData>;
 
 /** What an output node reports: `{images:[{filename,subfolder,type}]}`, `{text:[...]}`, …; `null` for a cached non-output node. */
-export const zNodeOutput = z.record(z.string(), z.unknown());
+export const zNodeOutput = zRecordOf(z.string(), z.unknown());
 export type NodeOutput = z.infer<typeof zNodeOutput>;
 
 export const zExecutedData = z.looseObject({
@@ -282,7 +283,7 @@ export const zPromptValidationError = z.looseObject({
 });
 export type PromptValidationError = z.infer<typeof zPromptValidationError>;
 
-export const zPromptNodeErrors = z.record(
+export const zPromptNodeErrors = zRecordOf(
   z.string(),
   z.looseObject({
     errors: z.array(zPromptValidationError),
@@ -306,7 +307,7 @@ export const zPromptRejected = z.looseObject({
     type: z.string(),
     message: z.string(),
     details: z.string(),
-    extra_info: z.record(z.string(), z.unknown()).optional(),
+    extra_info: zRecordOf(z.string(), z.unknown()).optional(),
   }),
   node_errors: zPromptNodeErrors,
 });
@@ -320,7 +321,7 @@ export const zQueueItem = z
   .tuple([
     z.number(),
     z.string(),
-    z.record(z.string(), z.unknown()),
+    zRecordOf(z.string(), z.unknown()),
     z.looseObject({ client_id: z.string().nullish(), create_time: z.number().optional() }),
     z.array(z.string()),
   ])
@@ -330,11 +331,11 @@ export type QueueItem = z.infer<typeof zQueueItem>;
 export const zQueue = z.looseObject({ queue_running: z.array(zQueueItem), queue_pending: z.array(zQueueItem) });
 export type Queue = z.infer<typeof zQueue>;
 
-export const zHistoryStatusMessage = z.tuple([z.string(), z.record(z.string(), z.unknown())]);
+export const zHistoryStatusMessage = z.tuple([z.string(), zRecordOf(z.string(), z.unknown())]);
 
 export const zHistoryEntry = z.looseObject({
   prompt: zQueueItem,
-  outputs: z.record(z.string(), zNodeOutput),
+  outputs: zRecordOf(z.string(), zNodeOutput),
   status: z
     .looseObject({
       status_str: z.string(),
@@ -342,12 +343,12 @@ export const zHistoryEntry = z.looseObject({
       messages: z.array(zHistoryStatusMessage),
     })
     .optional(),
-  meta: z.record(z.string(), z.unknown()).optional(),
+  meta: zRecordOf(z.string(), z.unknown()).optional(),
 });
 export type HistoryEntry = z.infer<typeof zHistoryEntry>;
 
 /** `GET /history` and `GET /history/<id>`: prompt id → entry (`{}` when unknown). */
-export const zHistory = z.record(z.string(), zHistoryEntry);
+export const zHistory = zRecordOf(z.string(), zHistoryEntry);
 export type History = z.infer<typeof zHistory>;
 
 /** A file reference in an output: what `/view` takes. */
