@@ -292,6 +292,27 @@ describe("ComfyClient failure handling", () => {
     expect(breaker.state).toBe("closed");
   });
 
+  it("probes past an open breaker: a server that came back is used at once, a dead one still fails naming the URL", async () => {
+    const s = await sim();
+    const now = 0;
+    const breaker = new CircuitBreaker({ failureThreshold: 1, coolDownMs: 60_000, now: () => now });
+    breaker.recordFailure("earlier failure");
+    const c = client(s.url, { breaker });
+    await expect(c.getQueue()).rejects.toMatchObject({ code: "COMFYUI_UNREACHABLE" });
+    await c.probe();
+    expect(breaker.state).toBe("closed");
+    expect(await c.getQueueRemaining()).toBe(0);
+
+    const dead = await rawServer("hang-up");
+    const deadBreaker = new CircuitBreaker({ failureThreshold: 1, coolDownMs: 60_000, now: () => now });
+    deadBreaker.recordFailure("earlier failure");
+    const d = client(dead.url, { breaker: deadBreaker, retry: { attempts: 3, initialMs: 5 } });
+    await expect(d.probe()).rejects.toMatchObject({ code: "COMFYUI_UNREACHABLE", message: expect.stringContaining(dead.url) });
+    // One attempt, no retries: the caller paces its own.
+    expect(dead.connections()).toBe(1);
+    expect(deadBreaker.state).toBe("open");
+  });
+
   it("times out a server that accepts but never answers, without sending an Origin header", async () => {
     const server = await rawServer("silent");
     const c = client(server.url, { timeouts: { readMs: 150 } });

@@ -3,7 +3,7 @@ import { Agent as HttpAgent } from "node:http";
 import type { z } from "zod";
 import { zNodeDefinition, type NodeCatalogue } from "@/lib/graph/catalogue";
 import { AppError, assertNever, isAppError } from "@/server/errors";
-import { getBreaker, type CircuitBreaker } from "./breaker";
+import { getBreaker, type BreakerPermit, type CircuitBreaker } from "./breaker";
 import { breakerOpenError, connectionError, httpStatusError, mapNodeErrors, protocolError, toPromptRejection, type PromptIssue, type PromptRejection } from "./errors";
 import { ConnectionError, sendRequest, type RawResponse } from "./http";
 import { ProgressStateTracker, type NodeProgressChange } from "./progress-tracker";
@@ -132,6 +132,8 @@ interface RequestOptions {
   readTimeoutMs?: number;
   /** 4xx/5xx statuses the caller handles itself. */
   accept?: number[];
+  /** Goes out even while the breaker is open (once, no retries): the caller paces its own attempts. */
+  probe?: boolean;
 }
 
 const catalogueCache = new Map<string, NodeCatalogueSnapshot>();
@@ -183,7 +185,7 @@ export class ComfyClient {
     } else if (options.contentType) headers["Content-Type"] = options.contentType;
 
     for (let attempt = 1; ; attempt++) {
-      const permit = this.breaker.permit();
+      const permit: BreakerPermit = options.probe ? { allowed: true, probe: true } : this.breaker.permit();
       if (!permit.allowed) throw breakerOpenError(this.baseUrl, permit.failures, permit.retryInMs, permit.lastError);
       try {
         const response = await sendRequest({
@@ -284,6 +286,15 @@ export class ComfyClient {
 
   getSystemStats(): Promise<SystemStats> {
     return this.getJson("/system_stats", zSystemStats);
+  }
+
+  /**
+   * Asks whether ComfyUI answers now, even while the breaker keeps other requests away: for a caller that waits for
+   * the server with its own backoff (run recovery), so a server that came back is used at once, not after the
+   * breaker's cool-down. An answer closes the breaker; no answer throws, naming the URL.
+   */
+  async probe(): Promise<void> {
+    await this.request({ method: "GET", path: "/system_stats", probe: true });
   }
 
   async free(options: { unloadModels?: boolean; freeMemory?: boolean } = {}): Promise<void> {

@@ -521,6 +521,8 @@ export function createRunManager(deps: RunManagerDeps) {
       let history: HistoryEntry | null;
       let place: "running" | "pending" | null = null;
       try {
+        // After failures the breaker may be keeping requests away for a while: ask directly whether ComfyUI is back.
+        if (failures > 0) await comfy.probe();
         history = await comfy.getHistoryEntry(promptId);
         if (!history) {
           const queue = await comfy.getQueue();

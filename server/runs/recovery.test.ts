@@ -80,11 +80,14 @@ describe("runs in flight when Atelier stops", () => {
   });
 });
 
-/** A run manager on an existing data dir, as a restarted Atelier has it, with a breaker and backoff short enough for a test. */
+/**
+ * A run manager on an existing data dir, as a restarted Atelier has it, with backoff short enough for a test. The
+ * breaker's cool-down is a minute on purpose: recovery must notice a server that came back without waiting it out.
+ */
 function restartManager(dataDir: string, comfyuiUrl: string, options: { recoveryTimeoutMs: number }) {
   const db = openDatabase(dataDir);
   const runs = createRunRepository(db);
-  const comfy = new ComfyClient({ baseUrl: comfyuiUrl, breaker: new CircuitBreaker({ failureThreshold: 3, coolDownMs: 100 }), retry: { attempts: 1 } });
+  const comfy = new ComfyClient({ baseUrl: comfyuiUrl, breaker: new CircuitBreaker({ failureThreshold: 3, coolDownMs: 60_000 }), retry: { attempts: 1 } });
   const manager = createRunManager({ runs, workflows: createWorkflowRepository(db), comfy, dataDir, recoveryTimeoutMs: options.recoveryTimeoutMs, recoveryBackoff: { initialMs: 20, maxMs: 100 }, recoveryPollMs: 20 });
   cleanups.push(() => {
     manager.close();
