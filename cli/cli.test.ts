@@ -5,6 +5,7 @@ import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { buildUiWorkflowWithTwoLinksIntoOneInput } from "@/lib/testing";
 
 const root = join(import.meta.dirname, "..");
 const corpus = join(root, "../shared/corpus");
@@ -34,26 +35,7 @@ describe("atelier CLI", { timeout: 60_000 }, () => {
 
   it("validate reports two links into one input as an import warning naming the node, the input and the link kept", async () => {
     const file = join(tmp, "two-links.json");
-    const image = (id: number) => ({ id, type: "EmptyImage", pos: [0, id * 150], size: [300, 130], flags: {}, order: id - 1, mode: 0, inputs: [], outputs: [{ name: "IMAGE", type: "IMAGE", links: [9 + id] }], properties: {}, widgets_values: [64, 64, 1, 0] });
-    const workflow = {
-      last_node_id: 4,
-      last_link_id: 12,
-      nodes: [
-        image(1),
-        image(2),
-        { id: 3, type: "ImageInvert", pos: [400, 0], size: [200, 30], flags: {}, order: 2, mode: 0, inputs: [{ name: "image", type: "IMAGE", link: 11 }], outputs: [{ name: "IMAGE", type: "IMAGE", links: [12] }], properties: {} },
-        { id: 4, type: "SaveImage", pos: [700, 0], size: [300, 300], flags: {}, order: 3, mode: 0, inputs: [{ name: "images", type: "IMAGE", link: 12 }], outputs: [], properties: {}, widgets_values: ["x"] },
-      ],
-      links: [
-        [10, 1, 0, 3, 0, "IMAGE"],
-        [11, 2, 0, 3, 0, "IMAGE"],
-        [12, 3, 0, 4, 0, "IMAGE"],
-      ],
-      groups: [],
-      config: {},
-      extra: {},
-      version: 0.4,
-    };
+    const workflow = buildUiWorkflowWithTwoLinksIntoOneInput(11);
     writeFileSync(file, JSON.stringify(workflow));
     const text = await atelier("validate", file);
     expect(text).toMatchObject({ code: 0, stderr: "" });

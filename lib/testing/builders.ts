@@ -110,3 +110,30 @@ export function buildGridLayout(graph: Graph, options: { columns?: number; spaci
   });
   return layout;
 }
+
+/**
+ * A ComfyUI UI workflow (version 0.4) where two EmptyImages are both linked into ImageInvert #3's one input (links 10
+ * and 11): a file ComfyUI can write after a bad edit. The input slot references `slotLink` (11 or 10), or none.
+ */
+export function buildUiWorkflowWithTwoLinksIntoOneInput(slotLink: number | null): Record<string, unknown> {
+  const image = (id: number) => ({ id, type: "EmptyImage", pos: [0, id * 150], size: [300, 130], flags: {}, order: id - 1, mode: 0, inputs: [], outputs: [{ name: "IMAGE", type: "IMAGE", links: [9 + id] }], properties: {}, widgets_values: [64, 64, 1, 0] });
+  return {
+    last_node_id: 4,
+    last_link_id: 12,
+    nodes: [
+      image(1),
+      image(2),
+      { id: 3, type: "ImageInvert", pos: [400, 0], size: [200, 30], flags: {}, order: 2, mode: 0, inputs: [{ name: "image", type: "IMAGE", link: slotLink }], outputs: [{ name: "IMAGE", type: "IMAGE", links: [12] }], properties: {} },
+      { id: 4, type: "SaveImage", pos: [700, 0], size: [300, 300], flags: {}, order: 3, mode: 0, inputs: [{ name: "images", type: "IMAGE", link: 12 }], outputs: [], properties: {}, widgets_values: ["x"] },
+    ],
+    links: [
+      [10, 1, 0, 3, 0, "IMAGE"],
+      [11, 2, 0, 3, 0, "IMAGE"],
+      [12, 3, 0, 4, 0, "IMAGE"],
+    ],
+    groups: [],
+    config: {},
+    extra: {},
+    version: 0.4,
+  };
+}

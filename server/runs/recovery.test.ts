@@ -17,6 +17,15 @@ afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
 });
 
+/** A ComfyUI simulator and an empty data directory, both gone after the test. */
+async function simulatorAndDataDir(): Promise<{ comfy: Simulator; dataDir: string }> {
+  const comfy = await startSimulator({ nodeDelayMs: 2, stepDelayMs: 10 });
+  cleanups.push(() => comfy.close());
+  const dataDir = mkdtempSync(join(tmpdir(), "atelier-recovery-"));
+  cleanups.push(() => rmSync(dataDir, { recursive: true, force: true }));
+  return { comfy, dataDir };
+}
+
 function services(dataDir: string, comfyuiUrl: string): Services {
   const read = readEnv({ ATELIER_DATA_DIR: dataDir, COMFYUI_URL: comfyuiUrl });
   if (!read.ok) throw new Error(read.problems.join("; "));
@@ -44,10 +53,7 @@ async function startLongRun(s: Services, options: { failInSaveImage?: boolean; w
 
 describe("runs in flight when Atelier stops", () => {
   it("are finished from ComfyUI's history on the next start, outputs downloaded", async () => {
-    const comfy = await startSimulator({ nodeDelayMs: 2, stepDelayMs: 10 });
-    cleanups.push(() => comfy.close());
-    const dataDir = mkdtempSync(join(tmpdir(), "atelier-recovery-"));
-    cleanups.push(() => rmSync(dataDir, { recursive: true, force: true }));
+    const { comfy, dataDir } = await simulatorAndDataDir();
 
     const first = services(dataDir, comfy.url);
     const runId = await startLongRun(first);
@@ -108,10 +114,7 @@ async function waitForRun(get: () => RunView, accept: (run: RunView) => boolean)
 
 describe("runs in flight when Atelier restarts while ComfyUI is down", () => {
   it("wait, saying so, and reconcile to their true ends with outputs once ComfyUI answers again", async () => {
-    const comfy = await startSimulator({ nodeDelayMs: 2, stepDelayMs: 10 });
-    cleanups.push(() => comfy.close());
-    const dataDir = mkdtempSync(join(tmpdir(), "atelier-recovery-"));
-    cleanups.push(() => rmSync(dataDir, { recursive: true, force: true }));
+    const { comfy, dataDir } = await simulatorAndDataDir();
 
     const first = services(dataDir, comfy.url);
     const succeeds = await startLongRun(first);
@@ -143,10 +146,7 @@ describe("runs in flight when Atelier restarts while ComfyUI is down", () => {
   });
 
   it("are marked unknown, naming the URL, only after the bounded wait", async () => {
-    const comfy = await startSimulator({ nodeDelayMs: 2, stepDelayMs: 10 });
-    cleanups.push(() => comfy.close());
-    const dataDir = mkdtempSync(join(tmpdir(), "atelier-recovery-"));
-    cleanups.push(() => rmSync(dataDir, { recursive: true, force: true }));
+    const { comfy, dataDir } = await simulatorAndDataDir();
 
     const first = services(dataDir, comfy.url);
     const runId = await startLongRun(first);
