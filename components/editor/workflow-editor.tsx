@@ -24,10 +24,8 @@ import { hashDocument } from "@/lib/graph/hash";
 import { getDiffHighlights } from "@/lib/versions/highlights";
 import { DraftBanner } from "@/components/versions/draft-banner";
 import { useDraftAutosave } from "@/components/versions/use-draft-autosave";
-import { RunPanel, useRun } from "@/components/runs";
-import type { RunOutput } from "@/lib/runs";
-import { DiffHighlightsContext, GhostNode, RunOutputsContext, type GhostFlowNode } from "./diff-overlay";
-import { RunMarksStore, RunMarksStoreContext } from "./run-marks";
+import { DiffHighlightsContext, GhostNode, type GhostFlowNode } from "./diff-overlay";
+import { EditorRun, EditorRunPanel, RunButton, useStartRun } from "./editor-run";
 import {
   addNode,
   checkConnection,
@@ -340,8 +338,8 @@ function EditorShell({ offerServerDraft }: { offerServerDraft: boolean }) {
   const [serverDraftOffered, setServerDraftOffered] = useState(offerServerDraft);
   const compare = useEditor((s) => s.compare);
   const router = useRouter();
-  // Following the workflow's latest run: a run still going after a reload keeps showing on the canvas.
-  const runner = useRun({ workflowId });
+  // Runs are followed above the shell (editor-run.tsx), so their progress does not re-render it.
+  const startRunOf = useStartRun();
   const catalogueSource = useEditor((s) => s.catalogueSource);
   // Node definitions from the connected ComfyUI (its node types, its model lists); the bundled core set until it answers.
   const catalogueQuery = useMemo(() => trpc.catalogue.get.queryOptions(undefined, { staleTime: 60_000 }), [trpc]);
@@ -351,12 +349,6 @@ function EditorShell({ offerServerDraft }: { offerServerDraft: boolean }) {
     if (answer?.source === "server") store.getState().setCatalogue(answer.catalogue as typeof BUNDLED_CATALOGUE, "server");
   }, [serverCatalogue.data, store]);
 
-  const runOutputs = runner.run?.outputs;
-  const outputsByNode = useMemo(() => {
-    const by: Record<string, RunOutput[]> = {};
-    for (const o of runOutputs ?? []) (by[o.nodeId.split(":")[0]!] ??= []).push(o);
-    return by;
-  }, [runOutputs]);
 
   const startRun = useCallback(async () => {
     // A run started before the server's catalogue arrived would be checked against the bundled one only (which knows no
@@ -379,9 +371,10 @@ function EditorShell({ offerServerDraft }: { offerServerDraft: boolean }) {
     // The exact saved version when nothing changed (traceable to it); otherwise the draft, recorded as unsaved.
     const target = s.doc === s.savedDoc && s.baseVersionId !== null ? { workflowId: s.workflowId, versionId: s.baseVersionId } : { workflowId: s.workflowId, document: s.doc };
     // The request leaves first; opening the run panel renders after it.
-    void runner.start(target);
+    startRunOf(target);
     s.setPanel("run");
-  }, [store, runner, queryClient, catalogueQuery]);
+  }, [store, startRunOf, queryClient, catalogueQuery]);
+  const runFromButton = useCallback(() => void startRun(), [startRun]);
   const [importInfo, setImportInfo] = useState<{ warnings: { message: string }[]; missingNodeTypes: string[] } | null>(null);
   const pointer = useRef({ screenX: 200, screenY: 200 });
   /** Where the mouse last was on the canvas, in flow and screen coordinates. */
@@ -397,9 +390,6 @@ function EditorShell({ offerServerDraft }: { offerServerDraft: boolean }) {
   // One shared empty object when not comparing: a new {} per edit would re-render every node through the context.
   const highlights = useMemo(() => (compare && comparedDoc ? getDiffHighlights(diffDocuments(compare.before, comparedDoc)) : NO_HIGHLIGHTS), [compare, comparedDoc]);
   useEffect(() => preloadEditorModules(), []);
-  // Per-node run marks (see run-marks.ts), updated before the browser paints the message that changed them.
-  const [runMarks] = useState(() => new RunMarksStore());
-  useLayoutEffect(() => runMarks.set(runner.marks), [runMarks, runner.marks]);
   // The canvas opens already fitted (see initial-viewport.ts): its size is known only once it is in the DOM.
   const canvasRef = useRef<HTMLDivElement>(null);
   const [startViewport, setStartViewport] = useState<ViewportBox | null>(null);
@@ -807,15 +797,10 @@ function EditorShell({ offerServerDraft }: { offerServerDraft: boolean }) {
         <button type="button" className="primary" onClick={doSave} disabled={save.isPending}>
           Save
         </button>
-        <button
-          type="button"
-          className="run-button"
-          onClick={() => void startRun()}
-          disabled={runner.starting}
+        <RunButton
+          onRun={runFromButton}
           title={catalogueSource === "server" ? "Run on ComfyUI (Ctrl+Enter)" : (serverCatalogue.data?.reason ?? "Run on ComfyUI (Ctrl+Enter)")}
-        >
-          {runner.active ? `Running ${Math.round(runner.progress * 100)}%` : "Run"}
-        </button>
+        />
       </div>
       {notice && (
         <div className={`notice notice-${notice.tone}`} role={notice.tone === "error" ? "alert" : "status"} data-testid="notice">
@@ -894,8 +879,6 @@ function EditorShell({ offerServerDraft }: { offerServerDraft: boolean }) {
           }}
           onDrop={onDrop}
         >
-          <RunMarksStoreContext.Provider value={runMarks}>
-          <RunOutputsContext.Provider value={outputsByNode}>
           <DiffHighlightsContext.Provider value={highlights}>
           {startViewport && (
           <LowDetailBoundary>
@@ -903,14 +886,11 @@ function EditorShell({ offerServerDraft }: { offerServerDraft: boolean }) {
           </LowDetailBoundary>
           )}
           </DiffHighlightsContext.Provider>
-          </RunOutputsContext.Provider>
-          </RunMarksStoreContext.Provider>
         </div>
         {panel === "problems" && <ProblemsPanel onClose={() => store.getState().setPanel(null)} />}
         {panel === "run" && (
           <SidePanel label="Run" onClose={() => store.getState().setPanel(null)}>
-            <RunPanel
-              controller={runner}
+            <EditorRunPanel
               onSelectNode={(nodeId) => {
                 const id = nodeId.split(":")[0]!;
                 store.getState().setSelection({ nodes: new Set([id]), groups: new Set(), edges: new Set() });
@@ -1050,7 +1030,9 @@ function EditorRoot({
   return (
     <EditorStoreContext.Provider value={store}>
       <ReactFlowProvider>
-        <EditorShell offerServerDraft={!restoredLocal} />
+        <EditorRun workflowId={workflowId}>
+          <EditorShell offerServerDraft={!restoredLocal} />
+        </EditorRun>
         <ServerDraftAutosave />
       </ReactFlowProvider>
     </EditorStoreContext.Provider>
