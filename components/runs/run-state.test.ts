@@ -1,32 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { makeNodeRunState, type RunView } from "@/lib/runs";
+import { buildRunView } from "@/lib/testing";
 import { getNodeRunMark, getNodeRunMarks } from "./run-state";
 
-const run = (patch: Partial<RunView>): RunView => ({
-  id: "r",
-  workflowId: null,
-  versionId: null,
-  documentHash: "d",
-  graphHash: "g",
-  unsaved: true,
-  rerunOf: null,
-  serverUrl: "http://127.0.0.1:8188",
-  promptId: "p",
-  status: "running",
-  queuePosition: null,
-  createdAt: 0,
-  queuedAt: 0,
-  startedAt: 0,
-  finishedAt: null,
-  nodes: {},
-  nodeTypes: {},
-  cachedNodes: [],
-  outputs: [],
-  error: null,
-  rejection: null,
-  detail: null,
-  ...patch,
-});
+const run = (patch: Partial<RunView>): RunView => buildRunView({ promptId: "p", status: "running", queuedAt: 0, startedAt: 0, ...patch });
 
 describe("node run marks", () => {
   it("shows step progress for a running sampler and durations for finished nodes", () => {

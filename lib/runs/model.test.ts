@@ -1,30 +1,18 @@
 import { describe, expect, it } from "vitest";
+import { buildRunView } from "@/lib/testing";
 import { applyRunStreamEvent, computeRunProgress, makeNodeRunState, mediaKindOf, type RunView } from "./model";
 
-const view = (): RunView => ({
-  id: "r1",
-  workflowId: "w",
-  versionId: 1,
-  documentHash: "d",
-  graphHash: "g",
-  unsaved: false,
-  rerunOf: null,
-  serverUrl: "http://127.0.0.1:8188",
-  promptId: null,
-  status: "queued",
-  queuePosition: 2,
-  createdAt: 1,
-  queuedAt: 1,
-  startedAt: null,
-  finishedAt: null,
-  nodes: { "1": makeNodeRunState(), "2": makeNodeRunState(), "3": makeNodeRunState(), "4": makeNodeRunState() },
-  nodeTypes: {},
-  cachedNodes: [],
-  outputs: [],
-  error: null,
-  rejection: null,
-  detail: null,
-});
+const view = (): RunView =>
+  buildRunView({
+    id: "r1",
+    workflowId: "w",
+    versionId: 1,
+    unsaved: false,
+    queuePosition: 2,
+    createdAt: 1,
+    queuedAt: 1,
+    nodes: { "1": makeNodeRunState(), "2": makeNodeRunState(), "3": makeNodeRunState(), "4": makeNodeRunState() },
+  });
 
 describe("run stream folding", () => {
   it("ignores changes before the first snapshot and starts from it", () => {

@@ -10,6 +10,7 @@ import {
   type Layout,
   type WorkflowDocument,
 } from "@/lib/graph/model";
+import type { RunView } from "@/lib/runs/model";
 
 /** Builds a node: active, no widgets, unless `overrides` says otherwise. */
 export function buildNode(id: string | number, type: string, overrides: Partial<Omit<GraphNode, "id">> = {}): GraphNode {
@@ -135,5 +136,34 @@ export function buildUiWorkflowWithTwoLinksIntoOneInput(slotLink: number | null)
     config: {},
     extra: {},
     version: 0.4,
+  };
+}
+
+/** A run record as the server streams it: a finished-nothing-yet run of an unsaved draft, with `patch` on top. */
+export function buildRunView(patch: Partial<RunView> = {}): RunView {
+  return {
+    id: "r",
+    workflowId: null,
+    versionId: null,
+    documentHash: "d",
+    graphHash: "g",
+    unsaved: true,
+    rerunOf: null,
+    serverUrl: "http://127.0.0.1:8188",
+    promptId: null,
+    status: "queued",
+    queuePosition: null,
+    createdAt: 0,
+    queuedAt: null,
+    startedAt: null,
+    finishedAt: null,
+    nodes: {},
+    nodeTypes: {},
+    cachedNodes: [],
+    outputs: [],
+    error: null,
+    rejection: null,
+    detail: null,
+    ...patch,
   };
 }
