@@ -163,7 +163,12 @@ test("auto-layout spreads a piled-up graph left to right, and the minimap pans t
   await openNewWorkflow(page, "Layout test", buildDocument(graph, { layout }));
   await page.keyboard.press("Control+Shift+L");
   // The checkpoint loader feeds the sampler, which feeds the decoder: columns in that order.
-  await expect.poll(async () => (await node(page, "8").boundingBox())!.x - (await node(page, "4").boundingBox())!.x).toBeGreaterThan(200);
+  // While the view animates to the new layout a node can be briefly off screen (not drawn): keep polling then.
+  const spread = async () => {
+    const [decoder, loader] = await Promise.all([node(page, "8").boundingBox(), node(page, "4").boundingBox()]);
+    return decoder && loader ? decoder.x - loader.x : -Infinity;
+  };
+  await expect.poll(spread).toBeGreaterThan(200);
   const loader = (await node(page, "4").boundingBox())!;
   const sampler = (await node(page, "3").boundingBox())!;
   expect(sampler.x).toBeGreaterThan(loader.x);
