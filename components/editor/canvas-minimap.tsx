@@ -49,8 +49,8 @@ export function CanvasMinimap({ nodeColor }: { nodeColor: (n: Node) => string | 
       let minY = view.y;
       let maxX = view.x + view.w;
       let maxY = view.y + view.h;
+      // Hidden nodes too: zoomed far out the editor hides its nodes from React Flow and draws them itself (overview-canvas.tsx).
       for (const n of s.nodeLookup.values()) {
-        if (n.hidden) continue;
         const b = nodeBox(n);
         if (b.x < minX) minX = b.x;
         if (b.y < minY) minY = b.y;
@@ -64,7 +64,6 @@ export function CanvasMinimap({ nodeColor }: { nodeColor: (n: Node) => string | 
       ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
       ctx.clearRect(0, 0, WIDTH, HEIGHT);
       for (const n of s.nodeLookup.values()) {
-        if (n.hidden) continue;
         const color = nodeColor(n.internals.userNode);
         if (!color) continue;
         const b = nodeBox(n);

@@ -2,6 +2,7 @@
 
 import type { ReactFlowInstance } from "@xyflow/react";
 import { addGroup, addNode, createNode, moveNodes, nextNodeId, removeEdges, removeGroups, removeNodes, toggleCollapsed, toggleMode } from "@/lib/graph/edit";
+import type { FitNodes } from "./fit";
 import { loadLayout } from "./lazy";
 import type { NodeId } from "@/lib/graph/model";
 import type { EditorState, EditorStore } from "./store";
@@ -10,6 +11,8 @@ import type { EditorState, EditorStore } from "./store";
 export type CommandContext = {
   store: EditorStore;
   flow: ReactFlowInstance;
+  /** Fits the view to some nodes, or to everything (fit.ts: also in the overview, where React Flow draws no nodes). */
+  fit: FitNodes;
   save: () => void;
   copy: () => void;
   cut: () => void;
@@ -165,13 +168,13 @@ export const COMMANDS: readonly Command[] = [
   { id: "edit.nudgeRight", label: "Nudge right", group: "Edit", keys: ["ArrowRight"], enabled: hasSelection, perform: nudge(10, 0) },
   { id: "edit.nudgeUp", label: "Nudge up", group: "Edit", keys: ["ArrowUp"], enabled: hasSelection, perform: nudge(0, -10) },
   { id: "edit.nudgeDown", label: "Nudge down", group: "Edit", keys: ["ArrowDown"], enabled: hasSelection, perform: nudge(0, 10) },
-  { id: "view.fit", label: "Fit view", group: "View", keys: ["."], perform: ({ flow }) => void flow.fitView({ duration: 200 }) },
+  { id: "view.fit", label: "Fit view", group: "View", keys: ["."], perform: ({ fit }) => fit() },
   {
     id: "view.autoLayout",
     label: "Auto-layout",
     group: "View",
     keys: ["Ctrl+Shift+L"],
-    perform: ({ store, flow }) => {
+    perform: ({ store, flow, fit }) => {
       const s = store.getState();
       const only = selectedNodes(s);
       const sizes = Object.fromEntries(
@@ -187,7 +190,7 @@ export const COMMANDS: readonly Command[] = [
             const laid = autoLayout({ ...d, layout: { ...d.layout, nodes: { ...d.layout.nodes, ...sizes } } }, { only: only.length > 1 ? only : undefined });
             return moveNodes(d, Object.entries(laid.layout.nodes).map(([id, l]) => ({ id, x: l.x, y: l.y })));
           });
-          window.setTimeout(() => void flow.fitView({ duration: 200 }), 50);
+          window.setTimeout(() => fit(), 50);
         })
         .catch((e: unknown) => store.getState().notify(`Auto-layout could not load: ${e instanceof Error ? e.message : String(e)}`, "error"));
     },

@@ -1,7 +1,7 @@
 "use client";
 
-import { useReactFlow } from "@xyflow/react";
 import { getIssueNodeId } from "@/lib/graph/issues";
+import { useFitNodes } from "./fit";
 import { SidePanel } from "./side-panel";
 import { useEditor } from "./store";
 
@@ -10,7 +10,7 @@ export function ProblemsPanel({ onClose }: { onClose: () => void }) {
   const issues = useEditor((s) => s.issues);
   const nodeIndex = useEditor((s) => s.nodeIndex);
   const setSelection = useEditor((s) => s.setSelection);
-  const flow = useReactFlow();
+  const fit = useFitNodes();
   const errors = issues.filter((i) => i.severity === "error").length;
   return (
     <SidePanel
@@ -37,7 +37,7 @@ export function ProblemsPanel({ onClose }: { onClose: () => void }) {
                   onClick={() => {
                     if (!nodeId) return;
                     setSelection({ nodes: new Set([nodeId]), groups: new Set(), edges: new Set() });
-                    void flow.fitView({ nodes: [{ id: nodeId }], duration: 250, maxZoom: 1.2 });
+                    fit([nodeId], { duration: 250, maxZoom: 1.2 });
                   }}
                 >
                   <span className="problem-where">{node ? `${node.title ?? node.type} #${node.id}` : "Graph"}</span>

@@ -57,6 +57,11 @@ export class RunMarksStore {
     return this.byNode.get(nodeId);
   }
 
+  /** Every node's mark (the canvas overview draws them all at once). */
+  all(): ReadonlyMap<string, NodeRunMark> {
+    return this.byNode;
+  }
+
   subscribe = (listener: () => void): (() => void) => {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);

@@ -7,6 +7,7 @@ import {
   ReactFlow,
   ReactFlowProvider,
   useReactFlow,
+  useStoreApi,
   type Connection,
   type Edge,
   type EdgeChange,
@@ -45,6 +46,10 @@ import type { GraphEdge, NodeId, NodeLayout, WorkflowDocument } from "@/lib/grap
 import { getNodeDefinition, listInputs, listOutputs } from "@/lib/graph/node-def";
 import { fitViewportToLayout, type ViewportBox } from "./initial-viewport";
 import { NodeViewCache } from "./node-view";
+import { OverviewCanvas } from "./overview-canvas";
+import { useFitNodes } from "./fit";
+import { OVERVIEW_ZOOM } from "./overview-scene";
+import type { NodeHighlight } from "@/lib/versions/highlights";
 import { CanvasMinimap } from "./canvas-minimap";
 import { loadFiles, loadFormats, preloadEditorModules } from "./lazy";
 import type { JsonPanelProps } from "./json/json-panel";
@@ -76,6 +81,7 @@ const GROUP_PREFIX = "group:";
 const PRO_OPTIONS = { hideAttribution: true };
 const minimapNodeColor = (n: { type?: string }) => (n.type === "group-frame" ? null : n.type === "ghost" ? "#a04848" : "#777");
 const NO_HIGHLIGHTS: Readonly<Record<string, never>> = Object.freeze({});
+const NO_EDGES: Edge[] = [];
 const CLIPBOARD_KEY = "atelier:clipboard";
 
 type AnyFlowNode = WorkflowFlowNode | GroupFlowNode | GhostFlowNode;
@@ -96,11 +102,15 @@ function isEditableTarget(target: EventTarget | null): boolean {
 // node's layout (and an unchanged edge) the same object, so React Flow gets
 // the same node object back and skips it. This is what keeps a drag at 2,000
 // nodes to one node's work.
-const flowNodeCache = new WeakMap<NodeLayout, { sel: boolean; m: Measured | undefined; out: WorkflowFlowNode }>();
+const flowNodeCache = new WeakMap<NodeLayout, { sel: boolean; m: Measured | undefined; hidden: boolean; out: WorkflowFlowNode }>();
 const flowEdgeCache = new WeakMap<GraphEdge, { sel: boolean; type: string | undefined; out: Edge }>();
 
-/** Builds React Flow nodes from the document, reusing the object of every node whose layout, selection and size did not change. */
-function useFlowNodes(measured: ReadonlyMap<string, Measured>): AnyFlowNode[] {
+/**
+ * Builds React Flow nodes from the document, reusing the object of every node whose layout, selection and size did not
+ * change. In the overview (zoomed far out) workflow nodes are hidden from React Flow, which then keeps them out of the
+ * DOM: the overview canvas draws them.
+ */
+function useFlowNodes(measured: ReadonlyMap<string, Measured>, hidden: boolean): AnyFlowNode[] {
   const nodes = useEditor((s) => s.doc.graph.nodes);
   const layout = useEditor((s) => s.doc.layout.nodes);
   const groups = useEditor((s) => s.doc.layout.groups);
@@ -132,7 +142,7 @@ function useFlowNodes(measured: ReadonlyMap<string, Measured>): AnyFlowNode[] {
       const m = measured.get(n.id);
       const data = views.get(n, catalogue, issuesByNode, linkedInputs, l?.collapsed === true);
       const hit = l ? flowNodeCache.get(l) : undefined;
-      if (hit && hit.sel === sel && hit.m === m && hit.out.id === n.id && hit.out.data === data) {
+      if (hit && hit.sel === sel && hit.m === m && hit.hidden === hidden && hit.out.id === n.id && hit.out.data === data) {
         out.push(hit.out);
         return;
       }
@@ -143,12 +153,13 @@ function useFlowNodes(measured: ReadonlyMap<string, Measured>): AnyFlowNode[] {
         data,
         selected: sel,
         ...(m ? { measured: m } : {}),
+        ...(hidden ? { hidden: true } : {}),
       };
-      if (l) flowNodeCache.set(l, { sel, m, out: node });
+      if (l) flowNodeCache.set(l, { sel, m, hidden, out: node });
       out.push(node);
     });
     return out;
-  }, [nodes, layout, groups, selection, measured, catalogue, issuesByNode, linkedInputs, nodeIndex, views]);
+  }, [nodes, layout, groups, selection, measured, catalogue, issuesByNode, linkedInputs, nodeIndex, views, hidden]);
 }
 
 function useFlowEdges(): Edge[] {
@@ -206,7 +217,7 @@ const CanvasFlow = memo(function CanvasFlow({
   handlers,
 }: {
   startViewport: ViewportBox;
-  highlights: Readonly<Record<string, { status: string }>>;
+  highlights: Readonly<Record<string, NodeHighlight>>;
   gesture: RefObject<Gesture | null>;
   /** The shell's handlers, one stable object (React Flow copies every prop into its store on each render). */
   handlers: FlowHandlers;
@@ -215,7 +226,12 @@ const CanvasFlow = memo(function CanvasFlow({
   const compare = useEditor((s) => s.compare);
   const graph = useEditor((s) => s.doc.graph);
   const [measured, setMeasured] = useState<ReadonlyMap<string, Measured>>(() => new Map());
-  const liveFlowNodes = useFlowNodes(measured);
+  // Zoomed far out, the nodes are drawn on a canvas (overview-canvas.tsx), not as thousands of DOM elements.
+  const [startsInOverview] = useState(() => startViewport.zoom < OVERVIEW_ZOOM);
+  const [overview, setOverview] = useState(startsInOverview);
+  const rf = useStoreApi();
+  useEffect(() => rf.subscribe((s) => setOverview(s.transform[2] < OVERVIEW_ZOOM)), [rf]);
+  const liveFlowNodes = useFlowNodes(measured, overview);
   const flowNodes = useMemo((): AnyFlowNode[] => {
     if (!compare) return liveFlowNodes;
     const ghosts = compare.before.graph.nodes
@@ -233,7 +249,8 @@ const CanvasFlow = memo(function CanvasFlow({
       );
     return [...liveFlowNodes, ...ghosts];
   }, [compare, liveFlowNodes, highlights, graph.nodes]);
-  const flowEdges = useFlowEdges();
+  const domEdges = useFlowEdges();
+  const flowEdges = overview ? NO_EDGES : domEdges;
 
   const onNodesChange = useCallback(
     (changes: NodeChange<AnyFlowNode>[]) => {
@@ -300,7 +317,9 @@ const CanvasFlow = memo(function CanvasFlow({
       onlyRenderVisibleElements
       minZoom={MIN_ZOOM}
       maxZoom={4}
-      fitView
+      // The start viewport is already a fit (initial-viewport.ts); React Flow's fit corrects it with measured sizes,
+      // except in the overview, where React Flow measures nothing (its fit would frame the groups only).
+      fitView={!startsInOverview}
       fitViewOptions={FIT_VIEW_OPTIONS}
       colorMode="dark"
       proOptions={PRO_OPTIONS}
@@ -309,6 +328,7 @@ const CanvasFlow = memo(function CanvasFlow({
       <Controls />
       <CanvasMinimap nodeColor={minimapNodeColor} />
       <ConnectionHint />
+      {overview && <OverviewCanvas measured={measured} highlights={highlights} />}
     </ReactFlow>
   );
 });
@@ -384,6 +404,7 @@ function EditorShell({ offerServerDraft }: { offerServerDraft: boolean }) {
     return { x: p.x, y: p.y, screenX, screenY };
   }, [flow]);
   const gesture = useRef<Gesture | null>(null);
+  const fit = useFitNodes();
   const connectFrom = useRef<OnConnectStartParams | null>(null);
   const fileInput = useRef<HTMLInputElement>(null);
 
@@ -507,7 +528,7 @@ function EditorShell({ offerServerDraft }: { offerServerDraft: boolean }) {
       s.replaceDocument({ ...result.document, metadata: { ...result.document.metadata, name: s.doc.metadata.name } }, `Import ${file.name}`);
       setImportInfo(result.warnings.length > 0 || result.missingNodeTypes.length > 0 ? { warnings: result.warnings, missingNodeTypes: result.missingNodeTypes } : null);
       s.notify(`Imported ${file.name}`);
-      window.setTimeout(() => void flow.fitView({ duration: 200 }), 50);
+      window.setTimeout(() => fit(), 50);
     },
     [store, flow],
   );
@@ -516,6 +537,7 @@ function EditorShell({ offerServerDraft }: { offerServerDraft: boolean }) {
     () => ({
       store,
       flow: flow as unknown as CommandContext["flow"],
+      fit,
       save: doSave,
       copy: () => {
         const text = copy();
@@ -539,7 +561,7 @@ function EditorShell({ offerServerDraft }: { offerServerDraft: boolean }) {
       run: () => void startRun(),
       pointer: pointerAt,
     }),
-    [store, flow, doSave, copy, pasteText, duplicate, exportAs, startRun, pointerAt],
+    [store, flow, fit, doSave, copy, pasteText, duplicate, exportAs, startRun, pointerAt],
   );
 
   const run = useCallback(
@@ -894,7 +916,7 @@ function EditorShell({ offerServerDraft }: { offerServerDraft: boolean }) {
               onSelectNode={(nodeId) => {
                 const id = nodeId.split(":")[0]!;
                 store.getState().setSelection({ nodes: new Set([id]), groups: new Set(), edges: new Set() });
-                void flow.fitView({ nodes: [{ id }], duration: 250, maxZoom: 1.2 });
+                fit([id], { duration: 250, maxZoom: 1.2 });
               }}
             />
           </SidePanel>
@@ -925,7 +947,7 @@ function EditorShell({ offerServerDraft }: { offerServerDraft: boolean }) {
           <Suspense fallback={null}>
           <DocumentJsonPanel catalogue={catalogue} onApply={(next) => {
               store.getState().replaceDocument(next, "Edit JSON");
-              window.setTimeout(() => void flow.fitView({ duration: 200 }), 50);
+              window.setTimeout(() => fit(), 50);
             }} onClose={() => store.getState().setPanel(null)} />
           </Suspense>
         )}

@@ -1,0 +1,390 @@
+"use client";
+
+import { useReactFlow, useStoreApi } from "@xyflow/react";
+import { memo, useContext, useEffect, useRef } from "react";
+import { moveNodes } from "@/lib/graph/edit";
+import type { NodeHighlight } from "@/lib/versions/highlights";
+import type { NodeRunMark } from "@/components/runs/run-state";
+import { buildScene, edgeEnds, hitTest, nodesInRect, type Scene, type SceneNode } from "./overview-scene";
+import { RunMarksStoreContext } from "./run-marks";
+import { useEditorStore } from "./store";
+import { typeColor } from "./type-colors";
+
+type Measured = { width: number; height: number };
+
+/** The DOM node card's colours (globals.css), so the overview reads as the same nodes seen from far away. */
+const COLORS = {
+  fill: "#353535",
+  title: "#2b2b2b",
+  border: "#4a4a4a",
+  selected: "#ffffff",
+  bypassedFill: "#4d2a55",
+  bypassedBorder: "#a05ab4",
+  unknownFill: "#3a2f2f",
+  noteFill: "#3b3a26",
+  running: "#6ea8fe",
+  done: "#4cd08a",
+  cached: "#5d7a66",
+  interrupted: "#e0b040",
+  added: "#4cd08a",
+  changed: "#e0b040",
+  text: "#dddddd",
+};
+const TITLE = 30;
+/** A press this far (screen px) from where it started is a drag, not a click. */
+const DRAG_THRESHOLD = 3;
+/** Node titles are written when a node is at least this wide on screen. */
+const TITLE_MIN_SCREEN_WIDTH = 70;
+
+type Gesture = {
+  pointerId: number;
+  nodeId: string;
+  shift: boolean;
+  startX: number;
+  startY: number;
+  origin: Map<string, { x: number; y: number }>;
+  moved: boolean;
+  key: string;
+};
+
+let gestureSeq = 0;
+
+function borderOf(n: SceneNode, selected: boolean, mark: NodeRunMark | undefined, highlight: NodeHighlight | undefined, danger: string): string {
+  if (selected) return COLORS.selected;
+  if (mark?.state === "error" || n.errors.length > 0) return danger;
+  if (mark?.state === "running") return COLORS.running;
+  if (highlight?.status === "added") return COLORS.added;
+  if (highlight?.status === "changed") return COLORS.changed;
+  if (mark?.state === "done") return COLORS.done;
+  if (mark?.state === "cached") return COLORS.cached;
+  if (mark?.state === "interrupted") return COLORS.interrupted;
+  return n.mode === "bypassed" ? COLORS.bypassedBorder : COLORS.border;
+}
+
+function fillOf(n: SceneNode): string {
+  if (n.mode === "bypassed") return COLORS.bypassedFill;
+  if (n.kind === "unknown") return COLORS.unknownFill;
+  if (n.kind === "note") return COLORS.noteFill;
+  return COLORS.fill;
+}
+
+/**
+ * The zoomed-out canvas (see OVERVIEW_ZOOM): draws every node and link of
+ * the document on one <canvas> under React Flow's pane and answers the
+ * pointer itself. Click and Shift+click select, dragging moves the selected
+ * nodes (one undo step per drag), Shift+drag on empty canvas box-selects,
+ * double-click zooms in on a node; hovering names the node and its first
+ * problem. Panning, wheel zoom, groups, the minimap and the keyboard stay
+ * React Flow's and the editor's, unchanged.
+ */
+export const OverviewCanvas = memo(function OverviewCanvas({ measured, highlights }: { measured: ReadonlyMap<string, Measured>; highlights: Readonly<Record<string, NodeHighlight>> }) {
+  const canvasRef = useRef<HTMLCanvasElement>(null);
+  const editor = useEditorStore();
+  const rf = useStoreApi();
+  const flow = useReactFlow();
+  const marks = useContext(RunMarksStoreContext);
+  // Everything the drawing reads, kept in one mutable box: the canvas redraws on the next frame after any of it
+  // changes, with no React render in between (a drag frame is one store change and one draw).
+  const live = useRef({ measured, highlights, scene: null as Scene | null, hover: null as string | null, frame: 0, schedule: () => {} });
+  live.current.measured = measured;
+  live.current.highlights = highlights;
+
+  useEffect(() => {
+    const canvas = canvasRef.current;
+    const wrapper = canvas?.closest<HTMLElement>(".react-flow");
+    const ctx = canvas?.getContext("2d");
+    if (!canvas || !wrapper || !ctx) return;
+    const state = live.current;
+    const danger = getComputedStyle(document.documentElement).getPropertyValue("--danger").trim() || "#ff6b6b";
+    let raf = 0;
+    let sceneFor: unknown[] = [];
+    let label = "";
+
+    const sceneOf = (): Scene => {
+      const s = editor.getState();
+      const keys = [s.doc.graph, s.doc.layout.nodes, s.catalogue, s.linkedInputs, s.issuesByNode, state.measured];
+      if (!state.scene || keys.some((k, i) => k !== sceneFor[i])) {
+        state.scene = buildScene(s.doc.graph, s.doc.layout.nodes, s.catalogue, s.linkedInputs, s.issuesByNode, state.measured);
+        sceneFor = keys;
+      }
+      return state.scene;
+    };
+
+    const draw = () => {
+      raf = 0;
+      const { transform, width, height } = rf.getState();
+      const [tx, ty, k] = transform;
+      const dpr = window.devicePixelRatio || 1;
+      const pw = Math.round(width * dpr);
+      const ph = Math.round(height * dpr);
+      if (canvas.width !== pw || canvas.height !== ph) {
+        canvas.width = pw;
+        canvas.height = ph;
+      }
+      const scene = sceneOf();
+      const s = editor.getState();
+      const selected = s.selection.nodes;
+      const runMarks = marks.all();
+      const highlights = state.highlights;
+      ctx.setTransform(1, 0, 0, 1, 0, 0);
+      ctx.clearRect(0, 0, pw, ph);
+      ctx.setTransform(dpr * k, 0, 0, dpr * k, dpr * tx, dpr * ty);
+      // The flow rectangle on screen, for culling.
+      const vx0 = -tx / k;
+      const vy0 = -ty / k;
+      const vx1 = (width - tx) / k;
+      const vy1 = (height - ty) / k;
+      const px = 1 / k; // one screen pixel in flow units
+
+      // Links first, under the nodes: one path per colour.
+      const paths = new Map<string, Path2D>();
+      for (const e of scene.edges) {
+        const ends = edgeEnds(scene, e);
+        if (!ends) continue;
+        const { sx, sy, tx: ex, ty: ey } = ends;
+        if (Math.max(sx, ex) < vx0 || Math.min(sx, ex) > vx1 || Math.max(sy, ey) < vy0 || Math.min(sy, ey) > vy1) continue;
+        const color = typeColor(e.type);
+        let p = paths.get(color);
+        if (!p) paths.set(color, (p = new Path2D()));
+        const bend = Math.max(40, Math.abs(ex - sx) / 2);
+        p.moveTo(sx, sy);
+        p.bezierCurveTo(sx + bend, sy, ex - bend, ey, ex, ey);
+      }
+      ctx.lineWidth = Math.max(2, 1.2 * px);
+      for (const [color, p] of paths) {
+        ctx.strokeStyle = color;
+        ctx.stroke(p);
+      }
+
+      let drawn = 0;
+      const titled: SceneNode[] = [];
+      for (const n of scene.nodes) {
+        if (n.x > vx1 || n.y > vy1 || n.x + n.width < vx0 || n.y + n.height < vy0) continue;
+        drawn++;
+        const sel = selected.has(n.id);
+        const mark = runMarks.get(n.id);
+        const highlight = highlights[n.id];
+        ctx.globalAlpha = n.mode === "muted" ? 0.4 : 1;
+        ctx.fillStyle = fillOf(n);
+        ctx.fillRect(n.x, n.y, n.width, n.height);
+        if (n.kind !== "reroute" && n.height > TITLE) {
+          ctx.fillStyle = n.mode === "bypassed" ? COLORS.bypassedBorder : COLORS.title;
+          ctx.fillRect(n.x, n.y, n.width, TITLE);
+        }
+        if (mark?.progress != null) {
+          ctx.fillStyle = COLORS.running;
+          ctx.fillRect(n.x, n.y + Math.min(TITLE, n.height) - Math.max(4, 3 * px), n.width * mark.progress, Math.max(4, 3 * px));
+        }
+        const strong = sel || mark?.state === "running" || mark?.state === "error" || (highlight && highlight.status !== "moved");
+        ctx.lineWidth = strong ? Math.max(3, 2 * px) : Math.max(1, px);
+        ctx.strokeStyle = borderOf(n, sel, mark, highlight, danger);
+        ctx.strokeRect(n.x, n.y, n.width, n.height);
+        if (n.errors.length > 0 || mark?.state === "error") {
+          // The DOM node's problem badge, big enough to see from far out.
+          const r = Math.max(8, 4 * px);
+          ctx.fillStyle = danger;
+          ctx.beginPath();
+          ctx.arc(n.x + n.width - r, n.y + r, r, 0, Math.PI * 2);
+          ctx.fill();
+        }
+        // Sockets once they are a few pixels across.
+        if (5 * k >= 1.5) {
+          for (const sock of n.inputs.values()) {
+            ctx.fillStyle = typeColor(sock.type);
+            ctx.fillRect(n.x - 5, n.y + sock.dy - 5, 10, 10);
+          }
+          for (const sock of n.outputs.values()) {
+            ctx.fillStyle = typeColor(sock.type);
+            ctx.fillRect(n.x + n.width - 5, n.y + sock.dy - 5, 10, 10);
+          }
+        }
+        if (n.width * k >= TITLE_MIN_SCREEN_WIDTH) titled.push(n);
+      }
+      ctx.globalAlpha = 1;
+
+      // Text in screen space: a 12 px title stays 12 px whatever the zoom.
+      ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+      ctx.font = "600 12px system-ui, sans-serif";
+      ctx.textBaseline = "middle";
+      ctx.fillStyle = COLORS.text;
+      for (const n of titled) {
+        const x = n.x * k + tx + 6;
+        const y = n.y * k + ty + Math.min(TITLE, n.height) * k / 2;
+        ctx.fillText(n.title, x, y, n.width * k - 12);
+      }
+      const hovered = state.hover ? scene.byId.get(state.hover) : undefined;
+      if (hovered) {
+        const lines = [`${hovered.title} #${hovered.id}`, ...hovered.errors.slice(0, 3)];
+        const mark = runMarks.get(hovered.id);
+        if (mark && mark.state !== "queued") lines.push(`run: ${mark.label}${mark.message ? `: ${mark.message}` : ""}`);
+        const x = Math.min(width - 10, (hovered.x + hovered.width) * k + tx + 8);
+        const y = Math.max(10, hovered.y * k + ty);
+        const w = Math.min(420, Math.max(...lines.map((l) => ctx.measureText(l).width)) + 16);
+        const boxX = x + w > width ? Math.max(4, hovered.x * k + tx - w - 8) : x;
+        ctx.fillStyle = "rgba(20,20,20,.92)";
+        ctx.fillRect(boxX, y, w, lines.length * 18 + 8);
+        ctx.strokeStyle = "#555";
+        ctx.lineWidth = 1;
+        ctx.strokeRect(boxX, y, w, lines.length * 18 + 8);
+        lines.forEach((l, i) => {
+          ctx.fillStyle = i === 0 ? COLORS.text : danger;
+          ctx.fillText(l, boxX + 8, y + 13 + i * 18, w - 16);
+        });
+      }
+      state.frame++;
+      // A change counter for tests and the benchmark to wait on, and a description for assistive technology.
+      canvas.dataset.frame = String(state.frame);
+      const nextLabel = `Overview of ${scene.nodes.length} nodes (${drawn} in view), ${selected.size} selected. Zoom in to edit.`;
+      if (nextLabel !== label) canvas.setAttribute("aria-label", (label = nextLabel));
+    };
+    const schedule = () => {
+      if (!raf) raf = requestAnimationFrame(draw);
+    };
+    state.schedule = schedule;
+
+    // Redraw on pan/zoom/resize and follow React Flow's box selection (Shift+drag) over the drawn nodes.
+    let boxKey = "";
+    const unRf = rf.subscribe((s, prev) => {
+      if (s.transform !== prev.transform || s.width !== prev.width || s.height !== prev.height) schedule();
+      const r = s.userSelectionActive ? s.userSelectionRect : null;
+      if (!r) return;
+      const [tx, ty, k] = s.transform;
+      const ids = nodesInRect(sceneOf(), { x: (r.x - tx) / k, y: (r.y - ty) / k, width: r.width / k, height: r.height / k });
+      const key = ids.join(",");
+      const current = editor.getState().selection.nodes;
+      if (key === boxKey && ids.length === current.size && ids.every((id) => current.has(id))) return;
+      boxKey = key;
+      editor.getState().setSelection({ nodes: new Set(ids), edges: new Set() });
+    });
+    const unEditor = editor.subscribe((s, prev) => {
+      if (s.doc !== prev.doc || s.selection !== prev.selection || s.issuesByNode !== prev.issuesByNode || s.catalogue !== prev.catalogue) schedule();
+    });
+    const unMarks = marks.subscribe(schedule);
+
+    // Pointer input, taken before React Flow sees it (window, capture phase) when it lands on a drawn node.
+    let gesture: Gesture | null = null;
+    let swallowClick = false;
+    const toFlow = (e: { clientX: number; clientY: number }) => {
+      const rect = wrapper.getBoundingClientRect();
+      const [tx, ty, k] = rf.getState().transform;
+      return { x: (e.clientX - rect.left - tx) / k, y: (e.clientY - rect.top - ty) / k, k };
+    };
+    const onCanvas = (e: Event) => {
+      const t = e.target as Element | null;
+      return !!t && wrapper.contains(t) && !t.closest(".react-flow__panel, .react-flow__node, input, textarea, select, button, a");
+    };
+    const nodeAt = (e: PointerEvent | MouseEvent) => {
+      const p = toFlow(e);
+      return hitTest(sceneOf(), p.x, p.y, 2 / p.k);
+    };
+    const setHover = (id: string | null) => {
+      if (state.hover === id) return;
+      state.hover = id;
+      const pane = wrapper.querySelector<HTMLElement>(".react-flow__pane");
+      if (pane) pane.style.cursor = id ? "move" : "";
+      schedule();
+    };
+    const onPointerDown = (e: PointerEvent) => {
+      if (e.button !== 0 || !e.isPrimary || !onCanvas(e)) return;
+      const hit = nodeAt(e);
+      if (!hit) return;
+      e.stopPropagation();
+      e.preventDefault();
+      const s = editor.getState();
+      const selected = new Set(s.selection.nodes);
+      if (e.shiftKey) {
+        if (selected.has(hit.id)) selected.delete(hit.id);
+        else selected.add(hit.id);
+        s.setSelection({ nodes: selected });
+      } else if (!selected.has(hit.id)) {
+        s.setSelection({ nodes: new Set([hit.id]), groups: new Set(), edges: new Set() });
+      }
+      const scene = sceneOf();
+      const moving = editor.getState().selection.nodes;
+      const origin = new Map<string, { x: number; y: number }>();
+      for (const id of moving) {
+        const n = scene.byId.get(id);
+        if (n) origin.set(id, { x: n.x, y: n.y });
+      }
+      const p = toFlow(e);
+      gesture = { pointerId: e.pointerId, nodeId: hit.id, shift: e.shiftKey, startX: p.x, startY: p.y, origin, moved: false, key: `overview:${++gestureSeq}` };
+    };
+    const onPointerMove = (e: PointerEvent) => {
+      if (gesture && e.pointerId === gesture.pointerId) {
+        const p = toFlow(e);
+        const dx = p.x - gesture.startX;
+        const dy = p.y - gesture.startY;
+        if (!gesture.moved && Math.hypot(dx, dy) * p.k < DRAG_THRESHOLD) return;
+        gesture.moved = true;
+        e.stopPropagation();
+        const moves = [...gesture.origin].map(([id, o]) => ({ id, x: Math.round(o.x + dx), y: Math.round(o.y + dy) }));
+        if (moves.length > 0) editor.getState().apply(moves.length === 1 ? "Move" : `Move ${moves.length} nodes`, (d) => moveNodes(d, moves), { coalesce: gesture.key });
+        return;
+      }
+      if (e.buttons !== 0) return;
+      setHover(onCanvas(e) ? nodeAt(e)?.id ?? null : null);
+    };
+    const onPointerUp = (e: PointerEvent) => {
+      if (!gesture || e.pointerId !== gesture.pointerId) return;
+      const g = gesture;
+      gesture = null;
+      e.stopPropagation();
+      // A click (no drag) on one of several selected nodes selects just it, as in the DOM canvas.
+      if (!g.moved && !g.shift) editor.getState().setSelection({ nodes: new Set([g.nodeId]), groups: new Set(), edges: new Set() });
+      // The click that follows would reach React Flow's pane and clear the selection.
+      swallowClick = true;
+      window.setTimeout(() => (swallowClick = false), 0);
+    };
+    const onClick = (e: MouseEvent) => {
+      if (!swallowClick) return;
+      swallowClick = false;
+      e.stopPropagation();
+      e.preventDefault();
+    };
+    const onMouseDown = (e: MouseEvent) => {
+      // d3-zoom (React Flow's panning) listens for mousedown: keep it from panning under a node press.
+      if (gesture) e.stopPropagation();
+    };
+    const onDoubleClick = (e: MouseEvent) => {
+      if (!onCanvas(e)) return;
+      const hit = nodeAt(e);
+      if (!hit) return;
+      e.stopPropagation();
+      e.preventDefault();
+      void flow.setCenter(hit.x + hit.width / 2, hit.y + hit.height / 2, { zoom: 1, duration: 250 });
+    };
+    const onLeave = () => setHover(null);
+    const opts = { capture: true };
+    window.addEventListener("pointerdown", onPointerDown, opts);
+    window.addEventListener("pointermove", onPointerMove, opts);
+    window.addEventListener("pointerup", onPointerUp, opts);
+    window.addEventListener("pointercancel", onPointerUp, opts);
+    window.addEventListener("mousedown", onMouseDown, opts);
+    window.addEventListener("click", onClick, opts);
+    window.addEventListener("dblclick", onDoubleClick, opts);
+    wrapper.addEventListener("pointerleave", onLeave);
+    schedule();
+    return () => {
+      cancelAnimationFrame(raf);
+      unRf();
+      unEditor();
+      unMarks();
+      window.removeEventListener("pointerdown", onPointerDown, opts);
+      window.removeEventListener("pointermove", onPointerMove, opts);
+      window.removeEventListener("pointerup", onPointerUp, opts);
+      window.removeEventListener("pointercancel", onPointerUp, opts);
+      window.removeEventListener("mousedown", onMouseDown, opts);
+      window.removeEventListener("click", onClick, opts);
+      window.removeEventListener("dblclick", onDoubleClick, opts);
+      wrapper.removeEventListener("pointerleave", onLeave);
+      const pane = wrapper.querySelector<HTMLElement>(".react-flow__pane");
+      if (pane) pane.style.cursor = "";
+      state.schedule = () => {};
+    };
+  }, [editor, rf, flow, marks]);
+
+  // Measured sizes and diff highlights come as props: draw again when they change.
+  useEffect(() => live.current.schedule(), [measured, highlights]);
+
+  return <canvas ref={canvasRef} className="overview-canvas" role="img" data-testid="overview-canvas" />;
+});
