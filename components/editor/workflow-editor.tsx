@@ -530,7 +530,7 @@ function EditorShell({ offerServerDraft }: { offerServerDraft: boolean }) {
       s.notify(`Imported ${file.name}`);
       window.setTimeout(() => fit(), 50);
     },
-    [store, flow],
+    [store, fit],
   );
 
   const ctx: CommandContext = useMemo(
