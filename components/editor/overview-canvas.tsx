@@ -79,21 +79,24 @@ function fillOf(n: SceneNode): string {
  */
 export const OverviewCanvas = memo(function OverviewCanvas({ measured, highlights }: { measured: ReadonlyMap<string, Measured>; highlights: Readonly<Record<string, NodeHighlight>> }) {
   const canvasRef = useRef<HTMLCanvasElement>(null);
+  const topRef = useRef<HTMLCanvasElement>(null);
   const editor = useEditorStore();
   const rf = useStoreApi();
   const flow = useReactFlow();
   const marks = useContext(RunMarksStoreContext);
   // Everything the drawing reads, kept in one mutable box: the canvas redraws on the next frame after any of it
   // changes, with no React render in between (a drag frame is one store change and one draw).
-  const live = useRef({ measured, highlights, scene: null as Scene | null, hover: null as string | null, frame: 0, schedule: () => {} });
+  const live = useRef({ measured, highlights, scene: null as Scene | null, hover: null as string | null, moving: null as Set<string> | null, frame: 0, schedule: () => {} });
   live.current.measured = measured;
   live.current.highlights = highlights;
 
   useEffect(() => {
     const canvas = canvasRef.current;
+    const top = topRef.current;
     const wrapper = canvas?.closest<HTMLElement>(".react-flow");
     const ctx = canvas?.getContext("2d");
-    if (!canvas || !wrapper || !ctx) return;
+    const topCtx = top?.getContext("2d");
+    if (!canvas || !top || !wrapper || !ctx || !topCtx) return;
     const state = live.current;
     const danger = getComputedStyle(document.documentElement).getPropertyValue("--danger").trim() || "#ff6b6b";
     let raf = 0;
@@ -110,134 +113,159 @@ export const OverviewCanvas = memo(function OverviewCanvas({ measured, highlight
       return state.scene;
     };
 
-    const draw = () => {
-      raf = 0;
+    /**
+     * Paints one layer. The base layer holds everything but the nodes being dragged (and their links); the top layer
+     * holds those and the hover card. A drag frame repaints the top layer only: the rest of a 2,000-node picture is
+     * not recorded and rasterised again for each mouse move.
+     */
+    const paint = (layer: "base" | "top", scene: Scene) => {
+      const c = layer === "base" ? canvas : top;
+      const g = layer === "base" ? ctx : topCtx;
       const { transform, width, height } = rf.getState();
       const [tx, ty, k] = transform;
       const dpr = window.devicePixelRatio || 1;
       const pw = Math.round(width * dpr);
       const ph = Math.round(height * dpr);
-      if (canvas.width !== pw || canvas.height !== ph) {
-        canvas.width = pw;
-        canvas.height = ph;
+      if (c.width !== pw || c.height !== ph) {
+        c.width = pw;
+        c.height = ph;
       }
-      const scene = sceneOf();
+      const moving = state.moving;
+      const mine = (id: string) => (layer === "base" ? !moving?.has(id) : !!moving?.has(id));
       const s = editor.getState();
       const selected = s.selection.nodes;
       const runMarks = marks.all();
       const highlights = state.highlights;
-      ctx.setTransform(1, 0, 0, 1, 0, 0);
-      ctx.clearRect(0, 0, pw, ph);
-      ctx.setTransform(dpr * k, 0, 0, dpr * k, dpr * tx, dpr * ty);
-      // The flow rectangle on screen, for culling.
-      const vx0 = -tx / k;
-      const vy0 = -ty / k;
-      const vx1 = (width - tx) / k;
-      const vy1 = (height - ty) / k;
-      const px = 1 / k; // one screen pixel in flow units
-
-      // Links first, under the nodes: one path per colour.
-      const paths = new Map<string, Path2D>();
-      for (const e of scene.edges) {
-        const ends = edgeEnds(scene, e);
-        if (!ends) continue;
-        const { sx, sy, tx: ex, ty: ey } = ends;
-        if (Math.max(sx, ex) < vx0 || Math.min(sx, ex) > vx1 || Math.max(sy, ey) < vy0 || Math.min(sy, ey) > vy1) continue;
-        const color = typeColor(e.type);
-        let p = paths.get(color);
-        if (!p) paths.set(color, (p = new Path2D()));
-        const bend = Math.max(40, Math.abs(ex - sx) / 2);
-        p.moveTo(sx, sy);
-        p.bezierCurveTo(sx + bend, sy, ex - bend, ey, ex, ey);
-      }
-      ctx.lineWidth = Math.max(2, 1.2 * px);
-      for (const [color, p] of paths) {
-        ctx.strokeStyle = color;
-        ctx.stroke(p);
-      }
-
+      g.setTransform(1, 0, 0, 1, 0, 0);
+      g.clearRect(0, 0, pw, ph);
       let drawn = 0;
-      const titled: SceneNode[] = [];
-      for (const n of scene.nodes) {
-        if (n.x > vx1 || n.y > vy1 || n.x + n.width < vx0 || n.y + n.height < vy0) continue;
-        drawn++;
-        const sel = selected.has(n.id);
-        const mark = runMarks.get(n.id);
-        const highlight = highlights[n.id];
-        ctx.globalAlpha = n.mode === "muted" ? 0.4 : 1;
-        ctx.fillStyle = fillOf(n);
-        ctx.fillRect(n.x, n.y, n.width, n.height);
-        if (n.kind !== "reroute" && n.height > TITLE) {
-          ctx.fillStyle = n.mode === "bypassed" ? COLORS.bypassedBorder : COLORS.title;
-          ctx.fillRect(n.x, n.y, n.width, TITLE);
-        }
-        if (mark?.progress != null) {
-          ctx.fillStyle = COLORS.running;
-          ctx.fillRect(n.x, n.y + Math.min(TITLE, n.height) - Math.max(4, 3 * px), n.width * mark.progress, Math.max(4, 3 * px));
-        }
-        const strong = sel || mark?.state === "running" || mark?.state === "error" || (highlight && highlight.status !== "moved");
-        ctx.lineWidth = strong ? Math.max(3, 2 * px) : Math.max(1, px);
-        ctx.strokeStyle = borderOf(n, sel, mark, highlight, danger);
-        ctx.strokeRect(n.x, n.y, n.width, n.height);
-        if (n.errors.length > 0 || mark?.state === "error") {
-          // The DOM node's problem badge, big enough to see from far out.
-          const r = Math.max(8, 4 * px);
-          ctx.fillStyle = danger;
-          ctx.beginPath();
-          ctx.arc(n.x + n.width - r, n.y + r, r, 0, Math.PI * 2);
-          ctx.fill();
-        }
-        // Sockets once they are a few pixels across.
-        if (5 * k >= 1.5) {
-          for (const sock of n.inputs.values()) {
-            ctx.fillStyle = typeColor(sock.type);
-            ctx.fillRect(n.x - 5, n.y + sock.dy - 5, 10, 10);
-          }
-          for (const sock of n.outputs.values()) {
-            ctx.fillStyle = typeColor(sock.type);
-            ctx.fillRect(n.x + n.width - 5, n.y + sock.dy - 5, 10, 10);
-          }
-        }
-        if (n.width * k >= TITLE_MIN_SCREEN_WIDTH) titled.push(n);
-      }
-      ctx.globalAlpha = 1;
+      if (layer === "base" || moving) {
+        g.setTransform(dpr * k, 0, 0, dpr * k, dpr * tx, dpr * ty);
+        // The flow rectangle on screen, for culling.
+        const vx0 = -tx / k;
+        const vy0 = -ty / k;
+        const vx1 = (width - tx) / k;
+        const vy1 = (height - ty) / k;
+        const px = 1 / k; // one screen pixel in flow units
 
-      // Text in screen space: a 12 px title stays 12 px whatever the zoom.
-      ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
-      ctx.font = "600 12px system-ui, sans-serif";
-      ctx.textBaseline = "middle";
-      ctx.fillStyle = COLORS.text;
-      for (const n of titled) {
-        const x = n.x * k + tx + 6;
-        const y = n.y * k + ty + Math.min(TITLE, n.height) * k / 2;
-        ctx.fillText(n.title, x, y, n.width * k - 12);
+        // Links first, under the nodes: one path per colour. A link belongs to the top layer when either end moves.
+        const paths = new Map<string, Path2D>();
+        for (const e of scene.edges) {
+          const moves = !!moving && (moving.has(e.source) || moving.has(e.target));
+          if (moves !== (layer === "top")) continue;
+          const ends = edgeEnds(scene, e);
+          if (!ends) continue;
+          const { sx, sy, tx: ex, ty: ey } = ends;
+          if (Math.max(sx, ex) < vx0 || Math.min(sx, ex) > vx1 || Math.max(sy, ey) < vy0 || Math.min(sy, ey) > vy1) continue;
+          const color = typeColor(e.type);
+          let p = paths.get(color);
+          if (!p) paths.set(color, (p = new Path2D()));
+          const bend = Math.max(40, Math.abs(ex - sx) / 2);
+          p.moveTo(sx, sy);
+          p.bezierCurveTo(sx + bend, sy, ex - bend, ey, ex, ey);
+        }
+        g.lineWidth = Math.max(2, 1.2 * px);
+        for (const [color, p] of paths) {
+          g.strokeStyle = color;
+          g.stroke(p);
+        }
+
+        const titled: SceneNode[] = [];
+        for (const n of scene.nodes) {
+          if (!mine(n.id)) continue;
+          if (n.x > vx1 || n.y > vy1 || n.x + n.width < vx0 || n.y + n.height < vy0) continue;
+          drawn++;
+          const sel = selected.has(n.id);
+          const mark = runMarks.get(n.id);
+          const highlight = highlights[n.id];
+          g.globalAlpha = n.mode === "muted" ? 0.4 : 1;
+          g.fillStyle = fillOf(n);
+          g.fillRect(n.x, n.y, n.width, n.height);
+          if (n.kind !== "reroute" && n.height > TITLE) {
+            g.fillStyle = n.mode === "bypassed" ? COLORS.bypassedBorder : COLORS.title;
+            g.fillRect(n.x, n.y, n.width, TITLE);
+          }
+          if (mark?.progress != null) {
+            const bar = Math.max(4, 3 * px);
+            g.fillStyle = COLORS.running;
+            g.fillRect(n.x, n.y + Math.min(TITLE, n.height) - bar, n.width * mark.progress, bar);
+          }
+          const strong = sel || mark?.state === "running" || mark?.state === "error" || (highlight && highlight.status !== "moved");
+          g.lineWidth = strong ? Math.max(3, 2 * px) : Math.max(1, px);
+          g.strokeStyle = borderOf(n, sel, mark, highlight, danger);
+          g.strokeRect(n.x, n.y, n.width, n.height);
+          if (n.errors.length > 0 || mark?.state === "error") {
+            // The DOM node's problem badge, big enough to see from far out.
+            const r = Math.max(8, 4 * px);
+            g.fillStyle = danger;
+            g.beginPath();
+            g.arc(n.x + n.width - r, n.y + r, r, 0, Math.PI * 2);
+            g.fill();
+          }
+          // Sockets once they are a few pixels across.
+          if (5 * k >= 1.5) {
+            for (const sock of n.inputs.values()) {
+              g.fillStyle = typeColor(sock.type);
+              g.fillRect(n.x - 5, n.y + sock.dy - 5, 10, 10);
+            }
+            for (const sock of n.outputs.values()) {
+              g.fillStyle = typeColor(sock.type);
+              g.fillRect(n.x + n.width - 5, n.y + sock.dy - 5, 10, 10);
+            }
+          }
+          if (n.width * k >= TITLE_MIN_SCREEN_WIDTH) titled.push(n);
+        }
+        g.globalAlpha = 1;
+
+        // Text in screen space: a 12 px title stays 12 px whatever the zoom.
+        g.setTransform(dpr, 0, 0, dpr, 0, 0);
+        g.font = "600 12px system-ui, sans-serif";
+        g.textBaseline = "middle";
+        g.fillStyle = COLORS.text;
+        for (const n of titled) g.fillText(n.title, n.x * k + tx + 6, n.y * k + ty + (Math.min(TITLE, n.height) * k) / 2, n.width * k - 12);
       }
-      const hovered = state.hover ? scene.byId.get(state.hover) : undefined;
+      const hovered = layer === "top" && state.hover ? scene.byId.get(state.hover) : undefined;
       if (hovered) {
+        g.setTransform(dpr, 0, 0, dpr, 0, 0);
+        g.font = "600 12px system-ui, sans-serif";
+        g.textBaseline = "middle";
         const lines = [`${hovered.title} #${hovered.id}`, ...hovered.errors.slice(0, 3)];
         const mark = runMarks.get(hovered.id);
         if (mark && mark.state !== "queued") lines.push(`run: ${mark.label}${mark.message ? `: ${mark.message}` : ""}`);
-        const x = Math.min(width - 10, (hovered.x + hovered.width) * k + tx + 8);
+        const w = Math.min(420, Math.max(...lines.map((l) => g.measureText(l).width)) + 16);
+        const right = (hovered.x + hovered.width) * k + tx + 8;
+        const x = right + w > width ? Math.max(4, hovered.x * k + tx - w - 8) : right;
         const y = Math.max(10, hovered.y * k + ty);
-        const w = Math.min(420, Math.max(...lines.map((l) => ctx.measureText(l).width)) + 16);
-        const boxX = x + w > width ? Math.max(4, hovered.x * k + tx - w - 8) : x;
-        ctx.fillStyle = "rgba(20,20,20,.92)";
-        ctx.fillRect(boxX, y, w, lines.length * 18 + 8);
-        ctx.strokeStyle = "#555";
-        ctx.lineWidth = 1;
-        ctx.strokeRect(boxX, y, w, lines.length * 18 + 8);
+        g.fillStyle = "rgba(20,20,20,.92)";
+        g.fillRect(x, y, w, lines.length * 18 + 8);
+        g.strokeStyle = "#555";
+        g.lineWidth = 1;
+        g.strokeRect(x, y, w, lines.length * 18 + 8);
         lines.forEach((l, i) => {
-          ctx.fillStyle = i === 0 ? COLORS.text : danger;
-          ctx.fillText(l, boxX + 8, y + 13 + i * 18, w - 16);
+          g.fillStyle = i === 0 ? COLORS.text : danger;
+          g.fillText(l, x + 8, y + 13 + i * 18, w - 16);
         });
       }
-      state.frame++;
-      // A change counter for tests and the benchmark to wait on, and a description for assistive technology.
-      canvas.dataset.frame = String(state.frame);
-      const nextLabel = `Overview of ${scene.nodes.length} nodes (${drawn} in view), ${selected.size} selected. Zoom in to edit.`;
-      if (nextLabel !== label) canvas.setAttribute("aria-label", (label = nextLabel));
+      if (layer === "base") {
+        const nextLabel = `Overview of ${scene.nodes.length} nodes (${drawn} in view), ${selected.size} selected. Zoom in to edit.`;
+        if (nextLabel !== label) canvas.setAttribute("aria-label", (label = nextLabel));
+      }
     };
-    const schedule = () => {
+
+    let dirtyBase = true;
+    let dirtyTop = true;
+    const draw = () => {
+      raf = 0;
+      const scene = sceneOf();
+      if (dirtyBase) paint("base", scene);
+      if (dirtyTop) paint("top", scene);
+      dirtyBase = dirtyTop = false;
+      // A change counter for tests and the benchmark to wait on.
+      canvas.dataset.frame = String(++state.frame);
+    };
+    const schedule = (layers: "both" | "top" = "both") => {
+      dirtyTop = true;
+      if (layers === "both") dirtyBase = true;
       if (!raf) raf = requestAnimationFrame(draw);
     };
     state.schedule = schedule;
@@ -257,9 +285,12 @@ export const OverviewCanvas = memo(function OverviewCanvas({ measured, highlight
       editor.getState().setSelection({ nodes: new Set(ids), edges: new Set() });
     });
     const unEditor = editor.subscribe((s, prev) => {
-      if (s.doc !== prev.doc || s.selection !== prev.selection || s.issuesByNode !== prev.issuesByNode || s.catalogue !== prev.catalogue) schedule();
+      if (s.doc === prev.doc && s.selection === prev.selection && s.issuesByNode === prev.issuesByNode && s.catalogue === prev.catalogue) return;
+      // A drag frame moves only the dragged nodes (the top layer); anything else may change any node.
+      const dragFrame = !!state.moving && s.doc.graph === prev.doc.graph && s.doc.layout.groups === prev.doc.layout.groups && s.selection === prev.selection && s.issuesByNode === prev.issuesByNode && s.catalogue === prev.catalogue;
+      schedule(dragFrame ? "top" : "both");
     });
-    const unMarks = marks.subscribe(schedule);
+    const unMarks = marks.subscribe(() => schedule());
 
     // Pointer input, taken before React Flow sees it (window, capture phase) when it lands on a drawn node.
     let gesture: Gesture | null = null;
@@ -282,7 +313,7 @@ export const OverviewCanvas = memo(function OverviewCanvas({ measured, highlight
       state.hover = id;
       const pane = wrapper.querySelector<HTMLElement>(".react-flow__pane");
       if (pane) pane.style.cursor = id ? "move" : "";
-      schedule();
+      schedule("top");
     };
     const onPointerDown = (e: PointerEvent) => {
       if (e.button !== 0 || !e.isPrimary || !onCanvas(e)) return;
@@ -315,7 +346,13 @@ export const OverviewCanvas = memo(function OverviewCanvas({ measured, highlight
         const dx = p.x - gesture.startX;
         const dy = p.y - gesture.startY;
         if (!gesture.moved && Math.hypot(dx, dy) * p.k < DRAG_THRESHOLD) return;
-        gesture.moved = true;
+        if (!gesture.moved) {
+          // The dragged nodes leave the base layer for the drag.
+          gesture.moved = true;
+          state.moving = new Set(gesture.origin.keys());
+          state.hover = null;
+          schedule();
+        }
         e.stopPropagation();
         const moves = [...gesture.origin].map(([id, o]) => ({ id, x: Math.round(o.x + dx), y: Math.round(o.y + dy) }));
         if (moves.length > 0) editor.getState().apply(moves.length === 1 ? "Move" : `Move ${moves.length} nodes`, (d) => moveNodes(d, moves), { coalesce: gesture.key });
@@ -329,6 +366,10 @@ export const OverviewCanvas = memo(function OverviewCanvas({ measured, highlight
       const g = gesture;
       gesture = null;
       e.stopPropagation();
+      if (state.moving) {
+        state.moving = null;
+        schedule();
+      }
       // A click (no drag) on one of several selected nodes selects just it, as in the DOM canvas.
       if (!g.moved && !g.shift) editor.getState().setSelection({ nodes: new Set([g.nodeId]), groups: new Set(), edges: new Set() });
       // The click that follows would reach React Flow's pane and clear the selection.
@@ -386,5 +427,10 @@ export const OverviewCanvas = memo(function OverviewCanvas({ measured, highlight
   // Measured sizes and diff highlights come as props: draw again when they change.
   useEffect(() => live.current.schedule(), [measured, highlights]);
 
-  return <canvas ref={canvasRef} className="overview-canvas" role="img" data-testid="overview-canvas" />;
+  return (
+    <>
+      <canvas ref={canvasRef} className="overview-canvas" role="img" data-testid="overview-canvas" />
+      <canvas ref={topRef} className="overview-canvas-top" aria-hidden="true" />
+    </>
+  );
 });
