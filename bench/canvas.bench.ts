@@ -233,7 +233,10 @@ async function main() {
               console.log("scale", scale, await page.locator(".react-flow__node").count());
               await page.screenshot({ path: "/tmp/zoom.png" });
             }
+            // BENCH_TRACE=dir writes a Chromium trace of this drag per page (where a frame's time goes).
+            if (process.env.BENCH_TRACE) await browser.startTracing(page, { path: join(process.env.BENCH_TRACE, `${label.replaceAll(" ", "-")}-drag.json`), categories: ["devtools.timeline", "disabled-by-default-devtools.timeline", "blink", "cc", "viz", "gpu"] });
             workingFrame = await dragFrameMedian(page);
+            if (process.env.BENCH_TRACE) await browser.stopTracing();
           }
           await context.close();
         }
