@@ -321,6 +321,10 @@ export const OverviewCanvas = memo(function OverviewCanvas({ measured, highlight
       if (!hit) return;
       e.stopPropagation();
       e.preventDefault();
+      // As a press on the canvas does: a field elsewhere (a panel, a rename) gives up the keyboard, so Delete and the
+      // arrows reach the selection.
+      const active = document.activeElement as HTMLElement | null;
+      if (active && active !== document.body && !wrapper.contains(active)) active.blur();
       const s = editor.getState();
       const selected = new Set(s.selection.nodes);
       if (e.shiftKey) {
@@ -404,6 +408,11 @@ export const OverviewCanvas = memo(function OverviewCanvas({ measured, highlight
     window.addEventListener("click", onClick, opts);
     window.addEventListener("dblclick", onDoubleClick, opts);
     wrapper.addEventListener("pointerleave", onLeave);
+    // A drag whose release never arrives (the window lost focus) ends there.
+    const onBlur = () => {
+      if (gesture) onPointerUp(new PointerEvent("pointerup", { pointerId: gesture.pointerId }));
+    };
+    window.addEventListener("blur", onBlur);
     schedule();
     return () => {
       cancelAnimationFrame(raf);
@@ -418,6 +427,7 @@ export const OverviewCanvas = memo(function OverviewCanvas({ measured, highlight
       window.removeEventListener("click", onClick, opts);
       window.removeEventListener("dblclick", onDoubleClick, opts);
       wrapper.removeEventListener("pointerleave", onLeave);
+      window.removeEventListener("blur", onBlur);
       const pane = wrapper.querySelector<HTMLElement>(".react-flow__pane");
       if (pane) pane.style.cursor = "";
       state.schedule = () => {};

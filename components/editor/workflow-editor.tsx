@@ -3,6 +3,7 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import {
   Background,
+  ControlButton,
   Controls,
   ReactFlow,
   ReactFlowProvider,
@@ -232,6 +233,8 @@ const CanvasFlow = memo(function CanvasFlow({
   const rf = useStoreApi();
   useEffect(() => rf.subscribe((s) => setOverview(s.transform[2] < OVERVIEW_ZOOM)), [rf]);
   const liveFlowNodes = useFlowNodes(measured, overview);
+  const fit = useFitNodes();
+  const fitAll = useCallback(() => fit(), [fit]);
   const flowNodes = useMemo((): AnyFlowNode[] => {
     if (!compare) return liveFlowNodes;
     const ghosts = compare.before.graph.nodes
@@ -325,7 +328,14 @@ const CanvasFlow = memo(function CanvasFlow({
       proOptions={PRO_OPTIONS}
     >
       <Background />
-      <Controls />
+      {/* React Flow's own fit button fits only the nodes it draws: none in the overview. */}
+      <Controls showFitView={false}>
+        <ControlButton className="react-flow__controls-fitview" onClick={fitAll} title="Fit view" aria-label="Fit view">
+          <svg viewBox="0 0 16 16" aria-hidden="true">
+            <path d="M1 5V1h4M11 1h4v4M15 11v4h-4M5 15H1v-4" fill="none" stroke="currentColor" strokeWidth="2" />
+          </svg>
+        </ControlButton>
+      </Controls>
       <CanvasMinimap nodeColor={minimapNodeColor} />
       <ConnectionHint />
       {overview && <OverviewCanvas measured={measured} highlights={highlights} />}
