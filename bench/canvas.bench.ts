@@ -227,13 +227,15 @@ async function main() {
           times.push(await timeToInteractive(page, url));
           if (n === 1000 && r === 0) {
             // Whole graph on screen (fitted) and at a working zoom, where only the nodes in view are drawn.
+            if (process.env.BENCH_TRACE) await browser.startTracing(page, { path: join(process.env.BENCH_TRACE, `${label.replaceAll(" ", "-")}-fitted-drag.json`), categories: ["devtools.timeline", "disabled-by-default-devtools.timeline", "blink", "cc", "viz", "gpu"] });
             frame = await dragFrameMedian(page);
+            if (process.env.BENCH_TRACE) await browser.stopTracing();
             const scale = await zoomToWorkingScale(page);
             if (process.env.BENCH_DEBUG) {
               console.log("scale", scale, await page.locator(".react-flow__node").count());
               await page.screenshot({ path: "/tmp/zoom.png" });
             }
-            // BENCH_TRACE=dir writes a Chromium trace of this drag per page (where a frame's time goes).
+            // BENCH_TRACE=dir writes a Chromium trace of each drag per page (where a frame's time goes).
             if (process.env.BENCH_TRACE) await browser.startTracing(page, { path: join(process.env.BENCH_TRACE, `${label.replaceAll(" ", "-")}-drag.json`), categories: ["devtools.timeline", "disabled-by-default-devtools.timeline", "blink", "cc", "viz", "gpu"] });
             workingFrame = await dragFrameMedian(page);
             if (process.env.BENCH_TRACE) await browser.stopTracing();
