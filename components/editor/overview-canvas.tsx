@@ -31,6 +31,7 @@ const COLORS = {
   text: "#dddddd",
 };
 const TITLE = 30;
+const CARD_FONT = "600 12px system-ui, sans-serif";
 /** A press this far (screen px) from where it started is a drag, not a click. */
 const DRAG_THRESHOLD = 3;
 /** Node titles are written when a node is at least this wide on screen. */
@@ -124,13 +125,33 @@ export const OverviewCanvas = memo(function OverviewCanvas({ measured, highlight
       const { transform, width, height } = rf.getState();
       const [tx, ty, k] = transform;
       const dpr = window.devicePixelRatio || 1;
-      const pw = Math.round(width * dpr);
-      const ph = Math.round(height * dpr);
-      if (c.width !== pw || c.height !== ph) {
-        c.width = pw;
-        c.height = ph;
-      }
       const moving = state.moving;
+      // The base layer covers the canvas. The top layer covers only the screen rectangle of what it draws (the dragged
+      // nodes, their links, the hover card): every frame the browser copies and composites a canvas's whole bitmap,
+      // and a canvas-sized one costs more than the drawing. Its bitmap grows when the rectangle outgrows it (not on
+      // every frame: allocating is costly too) and is dropped when there is nothing to draw.
+      let region = { x: 0, y: 0, width, height };
+      if (layer === "top") {
+        region = topRegion(scene, transform, width, height);
+        const needW = Math.ceil(region.width * dpr);
+        const needH = Math.ceil(region.height * dpr);
+        if (needW === 0 || needH === 0) {
+          if (c.width !== 0) c.width = c.height = 0;
+        } else if (c.width < needW || c.height < needH) {
+          c.width = Math.min(Math.ceil(width * dpr), Math.max(c.width, Math.ceil(needW * 1.25)));
+          c.height = Math.min(Math.ceil(height * dpr), Math.max(c.height, Math.ceil(needH * 1.25)));
+          c.style.width = `${c.width / dpr}px`;
+          c.style.height = `${c.height / dpr}px`;
+        }
+        c.style.transform = `translate(${region.x}px, ${region.y}px)`;
+      } else if (c.width !== Math.round(width * dpr) || c.height !== Math.round(height * dpr)) {
+        c.width = Math.round(width * dpr);
+        c.height = Math.round(height * dpr);
+      }
+      const pw = c.width;
+      const ph = c.height;
+      const ox = region.x * dpr;
+      const oy = region.y * dpr;
       const mine = (id: string) => (layer === "base" ? !moving?.has(id) : !!moving?.has(id));
       const s = editor.getState();
       const selected = s.selection.nodes;
@@ -140,7 +161,7 @@ export const OverviewCanvas = memo(function OverviewCanvas({ measured, highlight
       g.clearRect(0, 0, pw, ph);
       let drawn = 0;
       if (layer === "base" || moving) {
-        g.setTransform(dpr * k, 0, 0, dpr * k, dpr * tx, dpr * ty);
+        g.setTransform(dpr * k, 0, 0, dpr * k, dpr * tx - ox, dpr * ty - oy);
         // The flow rectangle on screen, for culling.
         const vx0 = -tx / k;
         const vy0 = -ty / k;
@@ -218,24 +239,18 @@ export const OverviewCanvas = memo(function OverviewCanvas({ measured, highlight
         g.globalAlpha = 1;
 
         // Text in screen space: a 12 px title stays 12 px whatever the zoom.
-        g.setTransform(dpr, 0, 0, dpr, 0, 0);
+        g.setTransform(dpr, 0, 0, dpr, -ox, -oy);
         g.font = "600 12px system-ui, sans-serif";
         g.textBaseline = "middle";
         g.fillStyle = COLORS.text;
         for (const n of titled) g.fillText(n.title, n.x * k + tx + 6, n.y * k + ty + (Math.min(TITLE, n.height) * k) / 2, n.width * k - 12);
       }
-      const hovered = layer === "top" && state.hover ? scene.byId.get(state.hover) : undefined;
-      if (hovered) {
-        g.setTransform(dpr, 0, 0, dpr, 0, 0);
-        g.font = "600 12px system-ui, sans-serif";
+      const card = layer === "top" ? hoverCard(scene, transform, width) : null;
+      if (card) {
+        g.setTransform(dpr, 0, 0, dpr, -ox, -oy);
+        g.font = CARD_FONT;
         g.textBaseline = "middle";
-        const lines = [`${hovered.title} #${hovered.id}`, ...hovered.errors.slice(0, 3)];
-        const mark = runMarks.get(hovered.id);
-        if (mark && mark.state !== "queued") lines.push(`run: ${mark.label}${mark.message ? `: ${mark.message}` : ""}`);
-        const w = Math.min(420, Math.max(...lines.map((l) => g.measureText(l).width)) + 16);
-        const right = (hovered.x + hovered.width) * k + tx + 8;
-        const x = right + w > width ? Math.max(4, hovered.x * k + tx - w - 8) : right;
-        const y = Math.max(10, hovered.y * k + ty);
+        const { lines, x, y, w } = card;
         g.fillStyle = "rgba(20,20,20,.92)";
         g.fillRect(x, y, w, lines.length * 18 + 8);
         g.strokeStyle = "#555";
@@ -250,6 +265,68 @@ export const OverviewCanvas = memo(function OverviewCanvas({ measured, highlight
         const nextLabel = `Overview of ${scene.nodes.length} nodes (${drawn} in view), ${selected.size} selected. Zoom in to edit.`;
         if (nextLabel !== label) canvas.setAttribute("aria-label", (label = nextLabel));
       }
+    };
+
+    /** The hover card's lines and screen box, when a node is hovered. */
+    const hoverCard = (scene: Scene, [tx, ty, k]: [number, number, number], width: number) => {
+      const hovered = state.hover ? scene.byId.get(state.hover) : undefined;
+      if (!hovered) return null;
+      const lines = [`${hovered.title} #${hovered.id}`, ...hovered.errors.slice(0, 3)];
+      const mark = marks.get(hovered.id);
+      if (mark && mark.state !== "queued") lines.push(`run: ${mark.label}${mark.message ? `: ${mark.message}` : ""}`);
+      topCtx.font = CARD_FONT;
+      const w = Math.min(420, Math.max(...lines.map((l) => topCtx.measureText(l).width)) + 16);
+      const right = (hovered.x + hovered.width) * k + tx + 8;
+      const x = right + w > width ? Math.max(4, hovered.x * k + tx - w - 8) : right;
+      const y = Math.max(10, hovered.y * k + ty);
+      return { lines, x, y, w, h: lines.length * 18 + 8 };
+    };
+
+    /** The screen rectangle the top layer needs: the dragged nodes, every link that touches them, the hover card. */
+    const topRegion = (scene: Scene, transform: [number, number, number], width: number, height: number) => {
+      const [tx, ty, k] = transform;
+      let x0 = Infinity;
+      let y0 = Infinity;
+      let x1 = -Infinity;
+      let y1 = -Infinity;
+      const add = (x: number, y: number) => {
+        x0 = Math.min(x0, x);
+        y0 = Math.min(y0, y);
+        x1 = Math.max(x1, x);
+        y1 = Math.max(y1, y);
+      };
+      const moving = state.moving;
+      if (moving) {
+        for (const id of moving) {
+          const n = scene.byId.get(id);
+          if (!n) continue;
+          add(n.x * k + tx, n.y * k + ty);
+          add((n.x + n.width) * k + tx, (n.y + n.height) * k + ty);
+        }
+        for (const e of scene.edges) {
+          if (!moving.has(e.source) && !moving.has(e.target)) continue;
+          const ends = edgeEnds(scene, e);
+          if (!ends) continue;
+          // A bezier stays inside the box of its control points.
+          const bend = Math.max(40, Math.abs(ends.tx - ends.sx) / 2);
+          add(ends.sx * k + tx, ends.sy * k + ty);
+          add((ends.sx + bend) * k + tx, ends.sy * k + ty);
+          add((ends.tx - bend) * k + tx, ends.ty * k + ty);
+          add(ends.tx * k + tx, ends.ty * k + ty);
+        }
+      }
+      const card = hoverCard(scene, transform, width);
+      if (card) {
+        add(card.x, card.y);
+        add(card.x + card.w, card.y + card.h);
+      }
+      // Room for strokes, badges and socket marks past the boxes.
+      const pad = 16;
+      const x = Math.max(0, Math.floor(x0 - pad));
+      const y = Math.max(0, Math.floor(y0 - pad));
+      const r = Math.min(width, Math.ceil(x1 + pad));
+      const b = Math.min(height, Math.ceil(y1 + pad));
+      return r > x && b > y ? { x, y, width: r - x, height: b - y } : { x: 0, y: 0, width: 0, height: 0 };
     };
 
     let dirtyBase = true;
