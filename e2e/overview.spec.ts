@@ -136,3 +136,18 @@ test("zooming in leaves the overview for DOM nodes, and the fit view button fram
   await expect(overview(page)).toHaveAttribute("aria-label", /\(300 in view\)/);
   await expect(page.locator(".react-flow__node")).toHaveCount(0);
 });
+
+test("a workflow reopens where it was left: zoomed in on a big graph, only the nodes in view are drawn", async ({ page }) => {
+  await openBig(page);
+  const target = await toScreen(page, titleOf(150));
+  await page.mouse.dblclick(target.x, target.y);
+  await expect(node(page, "150")).toBeVisible();
+  await page.waitForTimeout(400); // the zoom animates; the view is remembered when it stops
+  const viewport = page.locator(".react-flow__viewport");
+  const left = await viewport.getAttribute("style");
+  await page.reload();
+  await expect(node(page, "150")).toBeVisible();
+  await expect(viewport).toHaveAttribute("style", left!);
+  await expect(overview(page)).toHaveCount(0);
+  expect(await page.locator(".react-flow__node").count()).toBeLessThan(40);
+});

@@ -46,6 +46,7 @@ import {
 import type { GraphEdge, NodeId, NodeLayout, WorkflowDocument } from "@/lib/graph/model";
 import { getNodeDefinition, listInputs, listOutputs } from "@/lib/graph/node-def";
 import { fitViewportToLayout, type ViewportBox } from "./initial-viewport";
+import { readSavedViewport, viewShowsGraph, writeSavedViewport } from "./saved-viewport";
 import { NodeViewCache } from "./node-view";
 import { OverviewCanvas } from "./overview-canvas";
 import { useFitNodes } from "./fit";
@@ -86,6 +87,8 @@ const NO_EDGES: Edge[] = [];
 const CLIPBOARD_KEY = "atelier:clipboard";
 
 type AnyFlowNode = WorkflowFlowNode | GroupFlowNode | GhostFlowNode;
+/** The viewport the canvas opens at, and whether it is a fit (else the view the person left). */
+type StartViewport = ViewportBox & { fitted: boolean };
 type Measured = { width: number; height: number };
 const MIN_ZOOM = 0.05;
 /** How long Run waits for ComfyUI's node list when it has not arrived yet. */
@@ -217,7 +220,7 @@ const CanvasFlow = memo(function CanvasFlow({
   gesture,
   handlers,
 }: {
-  startViewport: ViewportBox;
+  startViewport: StartViewport;
   highlights: Readonly<Record<string, NodeHighlight>>;
   gesture: RefObject<Gesture | null>;
   /** The shell's handlers, one stable object (React Flow copies every prop into its store on each render). */
@@ -229,6 +232,9 @@ const CanvasFlow = memo(function CanvasFlow({
   const [measured, setMeasured] = useState<ReadonlyMap<string, Measured>>(() => new Map());
   // Zoomed far out, the nodes are drawn on a canvas (overview-canvas.tsx), not as thousands of DOM elements.
   const [startsInOverview] = useState(() => startViewport.zoom < OVERVIEW_ZOOM);
+  const [defaultViewport] = useState(() => ({ x: startViewport.x, y: startViewport.y, zoom: startViewport.zoom }));
+  const workflowId = useEditor((s) => s.workflowId);
+  const rememberViewport = useCallback((_: unknown, v: ViewportBox) => writeSavedViewport(window.localStorage, workflowId, v), [workflowId]);
   const [overview, setOverview] = useState(startsInOverview);
   const rf = useStoreApi();
   useEffect(() => rf.subscribe((s) => setOverview(s.transform[2] < OVERVIEW_ZOOM)), [rf]);
@@ -307,7 +313,8 @@ const CanvasFlow = memo(function CanvasFlow({
 
   return (
     <ReactFlow<AnyFlowNode, Edge>
-      defaultViewport={startViewport}
+      defaultViewport={defaultViewport}
+      onMoveEnd={rememberViewport}
       nodes={flowNodes}
       edges={flowEdges}
       nodeTypes={nodeTypes}
@@ -320,9 +327,10 @@ const CanvasFlow = memo(function CanvasFlow({
       onlyRenderVisibleElements
       minZoom={MIN_ZOOM}
       maxZoom={4}
-      // The start viewport is already a fit (initial-viewport.ts); React Flow's fit corrects it with measured sizes,
-      // except in the overview, where React Flow measures nothing (its fit would frame the groups only).
-      fitView={!startsInOverview}
+      // A fitted start viewport is a guess (initial-viewport.ts); React Flow's fit corrects it with measured sizes,
+      // except in the overview, where React Flow measures nothing (its fit would frame the groups only). A view the
+      // person left is kept as it was.
+      fitView={startViewport.fitted && !startsInOverview}
       fitViewOptions={FIT_VIEW_OPTIONS}
       colorMode="dark"
       proOptions={PRO_OPTIONS}
@@ -421,9 +429,10 @@ function EditorShell({ offerServerDraft }: { offerServerDraft: boolean }) {
   // One shared empty object when not comparing: a new {} per edit would re-render every node through the context.
   const highlights = useMemo(() => (compare && comparedDoc ? getDiffHighlights(diffDocuments(compare.before, comparedDoc)) : NO_HIGHLIGHTS), [compare, comparedDoc]);
   useEffect(() => preloadEditorModules(), []);
-  // The canvas opens already fitted (see initial-viewport.ts): its size is known only once it is in the DOM.
+  // The canvas opens where the person left it (saved-viewport.ts), else already fitted (initial-viewport.ts): the
+  // canvas size is known only once it is in the DOM.
   const canvasRef = useRef<HTMLDivElement>(null);
-  const [startViewport, setStartViewport] = useState<ViewportBox | null>(null);
+  const [startViewport, setStartViewport] = useState<StartViewport | null>(null);
   useLayoutEffect(() => {
     const el = canvasRef.current;
     if (!el || startViewport) return;
@@ -433,7 +442,10 @@ function EditorShell({ offerServerDraft }: { offerServerDraft: boolean }) {
       const def = n ? getNodeDefinition(s.catalogue, n.type) : undefined;
       return def ? Math.max(listInputs(def).length, listOutputs(def).length) : 1;
     };
-    setStartViewport(fitViewportToLayout(s.doc.graph, s.doc.layout, rowsOf, { width: el.clientWidth, height: el.clientHeight }, { minZoom: MIN_ZOOM, maxZoom: FIT_MAX_ZOOM, padding: 0.1 }));
+    const size = { width: el.clientWidth, height: el.clientHeight };
+    const saved = readSavedViewport(window.localStorage, s.workflowId);
+    if (saved && saved.zoom >= MIN_ZOOM && viewShowsGraph(saved, s.doc.graph, s.doc.layout, rowsOf, size)) setStartViewport({ ...saved, fitted: false });
+    else setStartViewport({ ...fitViewportToLayout(s.doc.graph, s.doc.layout, rowsOf, size, { minZoom: MIN_ZOOM, maxZoom: FIT_MAX_ZOOM, padding: 0.1 }), fitted: true });
   }, [store, startViewport]);
 
   const save = useMutation(
