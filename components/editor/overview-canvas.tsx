@@ -412,7 +412,8 @@ export const OverviewCanvas = memo(function OverviewCanvas({ measured, highlight
         s.setSelection({ nodes: new Set([hit.id]), groups: new Set(), edges: new Set() });
       }
       const scene = sceneOf();
-      const moving = editor.getState().selection.nodes;
+      // A Shift+press that took the node out of the selection drags nothing.
+      const moving = editor.getState().selection.nodes.has(hit.id) ? editor.getState().selection.nodes : new Set<string>();
       const origin = new Map<string, { x: number; y: number }>();
       for (const id of moving) {
         const n = scene.byId.get(id);
