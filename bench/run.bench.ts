@@ -12,6 +12,7 @@ import { spawn } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { pathToFileURL } from "node:url";
 import { performance } from "node:perf_hooks";
 import { chromium } from "@playwright/test";
 import WebSocket from "ws";
@@ -112,10 +113,16 @@ async function measureInChromium(): Promise<void> {
   }
   const port = 3393;
   const dataDir = mkdtempSync(join(tmpdir(), "atelier-run-bench-"));
-  const server = spawn(process.execPath, ["--import", "tsx", "server/main.ts"], {
+  // The probe prints when each request a bench page tagged reached the server (for the Run click phases below).
+  const probe = pathToFileURL(join(import.meta.dirname, "probes", "request-arrival.mjs")).href;
+  const server = spawn(process.execPath, ["--import", "tsx", "--import", probe, "server/main.ts"], {
     cwd: root,
     env: { ...process.env, PORT: String(port), ATELIER_DATA_DIR: dataDir, COMFYUI_URL: sim.url, NEXT_TELEMETRY_DISABLED: "1" },
     stdio: ["ignore", "pipe", "inherit"],
+  });
+  const arrivedAt = new Map<string, number>();
+  server.stdout!.on("data", (d: Buffer) => {
+    for (const m of d.toString().matchAll(/^bench-probe arrived (\S+) ([\d.]+)$/gm)) arrivedAt.set(m[1]!, Number(m[2]));
   });
   await new Promise<void>((resolve, reject) => {
     server.stdout!.on("data", (d: Buffer) => d.toString().includes("ready on") && resolve());
@@ -180,14 +187,22 @@ async function measureInChromium(): Promise<void> {
         if (e.target instanceof Element && e.target.closest(".run-button")) window.__clicks.push(performance.timeOrigin + e.timeStamp);
       }, { capture: true });
       const fetch = window.fetch;
-      window.fetch = function (url, ...rest) {
-        if (String(url).includes("run.start")) window.__fetches.push(performance.timeOrigin + performance.now());
-        return fetch.call(this, url, ...rest);
+      window.fetch = function (url, init) {
+        if (String(url).includes("run.start")) {
+          window.__fetches.push(performance.timeOrigin + performance.now());
+          // Tagged with this page's workflow, so the server-side probe can say when this request arrived.
+          const headers = new Headers(init?.headers);
+          headers.set("x-bench-page", location.pathname.split("/").pop());
+          init = { ...init, headers };
+        }
+        return fetch.call(this, url, init);
       };
     })()`;
     for (const concurrency of [1, 10]) {
       const deltas: number[] = [];
       const inPage: number[] = [];
+      const toServer: number[] = [];
+      const inServer: number[] = [];
       const pages = [];
       for (let i = 0; i < concurrency; i++) {
         const wf = await post<{ id: string }>("workflow.create", { name: `click bench ${i}`, document: txt2img(2) });
@@ -215,6 +230,11 @@ async function measureInChromium(): Promise<void> {
           if (received !== undefined && !before.has(runId)) {
             deltas.push(received - clickedAt);
             inPage.push(fetchedAt - clickedAt);
+            const arrived = arrivedAt.get(workflowId);
+            if (arrived !== undefined && arrived >= fetchedAt - 1) {
+              toServer.push(arrived - fetchedAt);
+              inServer.push(received - arrived);
+            }
           }
         }
         await post("run.cancel", { runId: blocker.id });
@@ -224,7 +244,9 @@ async function measureInChromium(): Promise<void> {
       console.log(
         `${concurrency} editor page${concurrency > 1 ? "s" : ""}, Run clicked${concurrency > 1 ? " on each at once" : ""}:\n` +
           `  Run click → simulator receives /prompt: ${fmt(deltas)}\n` +
-          `  of which Run click → run.start request sent by the page: ${fmt(inPage)}`,
+          `  of which Run click → run.start request sent by the page: ${fmt(inPage)}\n` +
+          `           request sent → request reaches the app server: ${fmt(toServer)}\n` +
+          `           app server → simulator receives /prompt (tRPC, compile, SQLite, POST): ${fmt(inServer)}`,
       );
     }
   } finally {
