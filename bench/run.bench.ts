@@ -145,9 +145,26 @@ async function measureInChromium(): Promise<void> {
         if (/^\\d+\\/\\d+$/.test(label) && (seen.length === 0 || seen[seen.length - 1][0] !== label)) seen.push([label, performance.timeOrigin + performance.now()]);
       }).observe(document.body, { subtree: true, childList: true, characterData: true });
     })()`;
+    // When the page's tRPC websocket delivered each running-node event of node 3 (a listener added before tRPC's).
+    const receiveScript = `(() => {
+      window.__received = [];
+      const Base = window.WebSocket;
+      window.WebSocket = class extends Base {
+        constructor(...args) {
+          super(...args);
+          this.addEventListener("message", (e) => {
+            if (typeof e.data !== "string" || !e.data.includes('"nodeId":"3"') || !e.data.includes('"running"')) return;
+            const value = /"value":(\\d+)/.exec(e.data);
+            if (value) window.__received.push([value[1], performance.timeOrigin + performance.now()]);
+          });
+        }
+      };
+    })()`;
     // (c) 1 run, then 10 runs each watched on its own page (ComfyUI executes them one after another, the pages all listen).
     for (const concurrency of [1, 10]) {
       const deltas: number[] = [];
+      const toPage: number[] = [];
+      const inPage: number[] = [];
       for (let r = 0; r < (concurrency === 1 ? 3 : 1); r++) {
         // Hold the runs in the queue behind a blocker until every page is subscribed, then cancel it.
         // 10,000 steps (ComfyUI's maximum) at 4 ms: 40 s, far longer than opening the pages.
@@ -158,6 +175,7 @@ async function measureInChromium(): Promise<void> {
         const pages = [];
         for (const run of runs) {
           const page = await browser.newPage();
+          await page.addInitScript(receiveScript);
           await page.goto(`http://127.0.0.1:${port}/runs/${run.id}`);
           await page.getByTestId("run-nodes").waitFor();
           await page.evaluate(watchScript);
@@ -167,14 +185,26 @@ async function measureInChromium(): Promise<void> {
         for (const { page, run } of pages) {
           await page.getByTestId("run-status").filter({ hasText: "done" }).waitFor({ timeout: 120_000 });
           const seen = (await page.evaluate("window.__seen")) as [string, number][];
+          const received = new Map((await page.evaluate("window.__received")) as [string, number][]);
           for (const [label, at] of seen) {
-            const sent = progressSentAt.get(`${run.promptId}:3:${label.split("/")[0]}`);
+            const value = label.split("/")[0]!;
+            const sent = progressSentAt.get(`${run.promptId}:3:${value}`);
             if (sent !== undefined) deltas.push(at - sent);
+            const got = received.get(value);
+            if (sent !== undefined && got !== undefined) {
+              toPage.push(got - sent);
+              inPage.push(at - got);
+            }
           }
           await page.close();
         }
       }
-      console.log(`${concurrency} run${concurrency > 1 ? "s" : ""} watched in Chromium, one page each:\n  ComfyUI progress message → run page DOM: ${fmt(deltas)}`);
+      console.log(
+        `${concurrency} run${concurrency > 1 ? "s" : ""} watched in Chromium, one page each:\n  ComfyUI progress message → run page DOM: ${fmt(deltas)}\n` +
+          // The node event can ride on the progress_state the simulator sends just before `progress`: a few are negative.
+          `  of which progress message → the page's websocket delivers the node event: ${fmt(toPage)}\n` +
+          `           node event delivered → DOM: ${fmt(inPage)}`,
+      );
     }
 
     // (d) The Run button in the editor, 1 page and then 10 pages clicked together. ComfyUI is busy with a blocker run
