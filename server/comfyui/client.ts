@@ -447,13 +447,12 @@ export class ComfyClient {
    * Follows the websocket events of a prompt queued earlier (by this client id, possibly in a previous process) without
    * queueing anything: for a restarted Atelier picking up its runs. ComfyUI sends a prompt's progress only to the client
    * id that queued it, so this hears something only when `clientId` is the one the prompt was queued with. `onEnd`
-   * hears ComfyUI's end marker for the prompt (ask /history for how it ended). Connects the websocket if it is not;
-   * returns the unsubscribe function.
+   * hears ComfyUI's end marker for the prompt (ask /history for how it ended). Events arrive while the websocket is
+   * connected: the caller keeps it so with `connect()`, paced as it likes (run recovery connects whenever ComfyUI
+   * answers). Returns the unsubscribe function.
    */
   watchPrompt(promptId: string, handlers: { onEvent: (event: RunEvent) => void; onEnd?: () => void }): () => void {
-    const unsubscribe = this.subscribe(this.promptEventHandler(promptId, handlers.onEvent, { onEnd: handlers.onEnd }));
-    this.connect().catch((error: unknown) => this.logger.debug("could not connect the websocket to follow a prompt", { promptId, error: (error as Error).message }));
-    return unsubscribe;
+    return this.subscribe(this.promptEventHandler(promptId, handlers.onEvent, { onEnd: handlers.onEnd }));
   }
 
   /**
