@@ -451,8 +451,19 @@ export class ComfyClient {
    * connected: the caller keeps it so with `connect()`, paced as it likes (run recovery connects whenever ComfyUI
    * answers). Returns the unsubscribe function.
    */
-  watchPrompt(promptId: string, handlers: { onEvent: (event: RunEvent) => void; onEnd?: () => void }): () => void {
-    return this.subscribe(this.promptEventHandler(promptId, handlers.onEvent, { onEnd: handlers.onEnd }));
+  watchPrompt(
+    promptId: string,
+    handlers: {
+      onEvent: (event: RunEvent) => void;
+      onEnd?: () => void;
+      /**
+       * On connect ComfyUI names the node it is executing when the running prompt was queued by this client id, without
+       * saying which prompt (`executing` without `prompt_id`): it is this one only if ComfyUI has this one running.
+       */
+      onReplayedExecuting?: (nodeId: string) => void;
+    },
+  ): () => void {
+    return this.subscribe(this.promptEventHandler(promptId, handlers.onEvent, { onEnd: handlers.onEnd, onReplayedExecuting: handlers.onReplayedExecuting }));
   }
 
   /**
@@ -475,6 +486,7 @@ export class ComfyClient {
         return;
       }
       const m = event.message;
+      if (m.type === "executing" && m.data.prompt_id === undefined && m.data.node !== null) return hooks.onReplayedExecuting?.(m.data.node);
       if (!("prompt_id" in m.data) || m.data.prompt_id !== promptId) return;
       switch (m.type) {
         case "execution_start":
@@ -657,6 +669,8 @@ interface PromptHooks {
   onInterrupted?: (data: ExecutionInterruptedData) => void;
   /** ComfyUI's end marker for the prompt (`executing` with node null). */
   onEnd?: () => void;
+  /** The `executing` without a prompt id that ComfyUI sends on connect while a prompt of this client id runs. */
+  onReplayedExecuting?: (nodeId: string) => void;
 }
 
 export type SocketEvent =

@@ -525,11 +525,27 @@ export function createRunManager(deps: RunManagerDeps) {
     // sends this process the prompt's messages once the websocket is up. Its end marker cuts the wait for /history short.
     let endHeard = false;
     let wakeEarly: (() => void) | null = null;
+    // On connect ComfyUI names the node it is executing (for a prompt of this client id, not saying which): a node that
+    // started while Atelier was down shows as running at once if /queue says this prompt is the one running.
+    let runningHere = false;
+    let replayedNode: string | null = null;
+    const applyReplayed = () => {
+      if (runningHere && replayedNode !== null) onEvent(run, { type: "executing", promptId, nodeId: replayedNode });
+      replayedNode = null;
+    };
     const stopWatching = comfy.watchPrompt(promptId, {
-      onEvent: (event) => onEvent(run, event),
+      onEvent: (event) => {
+        // Newer than what ComfyUI named on connect.
+        replayedNode = null;
+        onEvent(run, event);
+      },
       onEnd: () => {
         endHeard = true;
         wakeEarly?.();
+      },
+      onReplayedExecuting: (nodeId) => {
+        replayedNode = nodeId;
+        if (runningHere) applyReplayed();
       },
     });
     try {
@@ -573,6 +589,8 @@ export function createRunManager(deps: RunManagerDeps) {
           });
         }
         if (place === "running" && run.view.status !== "running") setStatus(run, "running", { startedAt: run.view.startedAt ?? now(), queuePosition: null });
+        runningHere = place === "running";
+        applyReplayed();
         setDetail(run, `Atelier restarted during this run; ComfyUI at ${comfy.baseUrl} still has it ${place === "running" ? "running" : "queued"}, and Atelier follows it again until it ends.`);
         // The websocket brings progress; /history, asked again shortly (at once after the end marker), brings the end.
         if (endHeard) endHeard = false;

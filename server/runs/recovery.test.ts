@@ -126,6 +126,39 @@ describe("runs still executing on ComfyUI when Atelier restarts", () => {
   });
 });
 
+describe("a node that started while Atelier was down", () => {
+  it("shows as running as soon as the restarted Atelier connects (ComfyUI names it on connect), not only when it ends", async () => {
+    // The decode takes 1.5 s and reports no progress: it starts while no Atelier is listening.
+    const comfy = await startSimulator({ nodeDelayMs: (type) => (type === "VAEDecode" ? 1_500 : 2), stepDelayMs: 10 });
+    cleanups.push(() => comfy.close());
+    const dataDir = mkdtempSync(join(tmpdir(), "atelier-recovery-"));
+    cleanups.push(() => rmSync(dataDir, { recursive: true, force: true }));
+
+    const first = services(dataDir, comfy.url);
+    const runId = await startLongRun(first);
+    first.close();
+    // The 40 steps of 10 ms end meanwhile; the decode (node 8) starts with nobody listening.
+    await new Promise((r) => setTimeout(r, 600));
+
+    const restartedAt = Date.now();
+    const second = services(dataDir, comfy.url);
+    const seen: { what: string; at: number }[] = [];
+    second.runManager.subscribe(runId, (e) => {
+      if (e.type === "node") seen.push({ what: `${e.nodeId}:${e.node.state}`, at: Date.now() });
+      if (e.type === "end") seen.push({ what: "end", at: Date.now() });
+    });
+    await second.runsRecovered;
+
+    const at = (what: string) => seen.find((s) => s.what === what)?.at;
+    expect(at("8:running")).toBeDefined();
+    expect(at("8:running")! - restartedAt).toBeLessThan(500);
+    expect(at("end")! - at("8:running")!).toBeGreaterThan(300);
+    // The sampler, still "running" in the record from before the restart, is done once the decode is known to run.
+    expect(seen.findIndex((s) => s.what === "3:done")).toBeLessThan(seen.findIndex((s) => s.what === "8:running"));
+    expect(second.runs.getOrThrow(runId)).toMatchObject({ status: "success", nodes: { "3": { state: "done" }, "8": { state: "done" }, "9": { state: "done" } } });
+  });
+});
+
 /**
  * A run manager on an existing data dir, as a restarted Atelier has it, with backoff short enough for a test. The
  * breaker's cool-down is a minute on purpose: recovery must notice a server that came back without waiting it out.
