@@ -12,6 +12,7 @@ import { spawn } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { pathToFileURL } from "node:url";
 import { performance } from "node:perf_hooks";
 import { chromium } from "@playwright/test";
 import WebSocket from "ws";
@@ -112,10 +113,16 @@ async function measureInChromium(): Promise<void> {
   }
   const port = 3393;
   const dataDir = mkdtempSync(join(tmpdir(), "atelier-run-bench-"));
-  const server = spawn(process.execPath, ["--import", "tsx", "server/main.ts"], {
+  // The probe prints when each request a bench page tagged reached the server (for the Run click phases below).
+  const probe = pathToFileURL(join(import.meta.dirname, "probes", "request-arrival.mjs")).href;
+  const server = spawn(process.execPath, ["--import", "tsx", "--import", probe, "server/main.ts"], {
     cwd: root,
     env: { ...process.env, PORT: String(port), ATELIER_DATA_DIR: dataDir, COMFYUI_URL: sim.url, NEXT_TELEMETRY_DISABLED: "1" },
     stdio: ["ignore", "pipe", "inherit"],
+  });
+  const arrivedAt = new Map<string, number>();
+  server.stdout!.on("data", (d: Buffer) => {
+    for (const m of d.toString().matchAll(/^bench-probe arrived (\S+) ([\d.]+)$/gm)) arrivedAt.set(m[1]!, Number(m[2]));
   });
   await new Promise<void>((resolve, reject) => {
     server.stdout!.on("data", (d: Buffer) => d.toString().includes("ready on") && resolve());
@@ -138,9 +145,26 @@ async function measureInChromium(): Promise<void> {
         if (/^\\d+\\/\\d+$/.test(label) && (seen.length === 0 || seen[seen.length - 1][0] !== label)) seen.push([label, performance.timeOrigin + performance.now()]);
       }).observe(document.body, { subtree: true, childList: true, characterData: true });
     })()`;
+    // When the page's tRPC websocket delivered each running-node event of node 3 (a listener added before tRPC's).
+    const receiveScript = `(() => {
+      window.__received = [];
+      const Base = window.WebSocket;
+      window.WebSocket = class extends Base {
+        constructor(...args) {
+          super(...args);
+          this.addEventListener("message", (e) => {
+            if (typeof e.data !== "string" || !e.data.includes('"nodeId":"3"') || !e.data.includes('"running"')) return;
+            const value = /"value":(\\d+)/.exec(e.data);
+            if (value) window.__received.push([value[1], performance.timeOrigin + performance.now()]);
+          });
+        }
+      };
+    })()`;
     // (c) 1 run, then 10 runs each watched on its own page (ComfyUI executes them one after another, the pages all listen).
     for (const concurrency of [1, 10]) {
       const deltas: number[] = [];
+      const toPage: number[] = [];
+      const inPage: number[] = [];
       for (let r = 0; r < (concurrency === 1 ? 3 : 1); r++) {
         // Hold the runs in the queue behind a blocker until every page is subscribed, then cancel it.
         // 10,000 steps (ComfyUI's maximum) at 4 ms: 40 s, far longer than opening the pages.
@@ -151,6 +175,7 @@ async function measureInChromium(): Promise<void> {
         const pages = [];
         for (const run of runs) {
           const page = await browser.newPage();
+          await page.addInitScript(receiveScript);
           await page.goto(`http://127.0.0.1:${port}/runs/${run.id}`);
           await page.getByTestId("run-nodes").waitFor();
           await page.evaluate(watchScript);
@@ -160,14 +185,26 @@ async function measureInChromium(): Promise<void> {
         for (const { page, run } of pages) {
           await page.getByTestId("run-status").filter({ hasText: "done" }).waitFor({ timeout: 120_000 });
           const seen = (await page.evaluate("window.__seen")) as [string, number][];
+          const received = new Map((await page.evaluate("window.__received")) as [string, number][]);
           for (const [label, at] of seen) {
-            const sent = progressSentAt.get(`${run.promptId}:3:${label.split("/")[0]}`);
+            const value = label.split("/")[0]!;
+            const sent = progressSentAt.get(`${run.promptId}:3:${value}`);
             if (sent !== undefined) deltas.push(at - sent);
+            const got = received.get(value);
+            if (sent !== undefined && got !== undefined) {
+              toPage.push(got - sent);
+              inPage.push(at - got);
+            }
           }
           await page.close();
         }
       }
-      console.log(`${concurrency} run${concurrency > 1 ? "s" : ""} watched in Chromium, one page each:\n  ComfyUI progress message → run page DOM: ${fmt(deltas)}`);
+      console.log(
+        `${concurrency} run${concurrency > 1 ? "s" : ""} watched in Chromium, one page each:\n  ComfyUI progress message → run page DOM: ${fmt(deltas)}\n` +
+          // The node event can ride on the progress_state the simulator sends just before `progress`: a few are negative.
+          `  of which progress message → the page's websocket delivers the node event: ${fmt(toPage)}\n` +
+          `           node event delivered → DOM: ${fmt(inPage)}`,
+      );
     }
 
     // (d) The Run button in the editor, 1 page and then 10 pages clicked together. ComfyUI is busy with a blocker run
@@ -180,14 +217,22 @@ async function measureInChromium(): Promise<void> {
         if (e.target instanceof Element && e.target.closest(".run-button")) window.__clicks.push(performance.timeOrigin + e.timeStamp);
       }, { capture: true });
       const fetch = window.fetch;
-      window.fetch = function (url, ...rest) {
-        if (String(url).includes("run.start")) window.__fetches.push(performance.timeOrigin + performance.now());
-        return fetch.call(this, url, ...rest);
+      window.fetch = function (url, init) {
+        if (String(url).includes("run.start")) {
+          window.__fetches.push(performance.timeOrigin + performance.now());
+          // Tagged with this page's workflow, so the server-side probe can say when this request arrived.
+          const headers = new Headers(init?.headers);
+          headers.set("x-bench-page", location.pathname.split("/").pop());
+          init = { ...init, headers };
+        }
+        return fetch.call(this, url, init);
       };
     })()`;
     for (const concurrency of [1, 10]) {
       const deltas: number[] = [];
       const inPage: number[] = [];
+      const toServer: number[] = [];
+      const inServer: number[] = [];
       const pages = [];
       for (let i = 0; i < concurrency; i++) {
         const wf = await post<{ id: string }>("workflow.create", { name: `click bench ${i}`, document: txt2img(2) });
@@ -215,6 +260,11 @@ async function measureInChromium(): Promise<void> {
           if (received !== undefined && !before.has(runId)) {
             deltas.push(received - clickedAt);
             inPage.push(fetchedAt - clickedAt);
+            const arrived = arrivedAt.get(workflowId);
+            if (arrived !== undefined && arrived >= fetchedAt - 1) {
+              toServer.push(arrived - fetchedAt);
+              inServer.push(received - arrived);
+            }
           }
         }
         await post("run.cancel", { runId: blocker.id });
@@ -224,7 +274,9 @@ async function measureInChromium(): Promise<void> {
       console.log(
         `${concurrency} editor page${concurrency > 1 ? "s" : ""}, Run clicked${concurrency > 1 ? " on each at once" : ""}:\n` +
           `  Run click → simulator receives /prompt: ${fmt(deltas)}\n` +
-          `  of which Run click → run.start request sent by the page: ${fmt(inPage)}`,
+          `  of which Run click → run.start request sent by the page: ${fmt(inPage)}\n` +
+          `           request sent → request reaches the app server: ${fmt(toServer)}\n` +
+          `           app server → simulator receives /prompt (tRPC, compile, SQLite, POST): ${fmt(inServer)}`,
       );
     }
   } finally {

@@ -1,10 +1,11 @@
 "use client";
 
 import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
-import { createTRPCClient, createWSClient, httpBatchLink, httpLink, splitLink, wsLink } from "@trpc/client";
+import { createTRPCClient, createWSClient, httpBatchLink, splitLink, wsLink } from "@trpc/client";
 import { createTRPCContext } from "@trpc/tanstack-react-query";
 import { useState, type ReactNode } from "react";
 import type { AppRouter } from "@/server/api/root";
+import { immediateMutationLink } from "./immediate-link";
 
 export const { TRPCProvider, useTRPC, useTRPCClient } = createTRPCContext<AppRouter>();
 
@@ -22,10 +23,10 @@ function makeClient() {
         // The WebSocket reconnects by itself; lazy so pages without subscriptions open none.
         true: wsLink({ client: createWSClient({ url: wsUrl, lazy: { enabled: true, closeMs: 10_000 } }) }),
         false: splitLink({
-          // A batch leaves on the next task, after React has rendered the click that made it: a run start
-          // goes out at once, while the click is still being handled (Run click → queued on ComfyUI).
+          // A batch leaves on the next task, and httpLink's request a few microtasks later, both after React has
+          // rendered the click that made it (the run panel opening): a run start leaves at once, inside the click.
           condition: (op) => op.type === "mutation" && (op.path === "run.start" || op.path === "run.rerun"),
-          true: httpLink({ url: "/api/trpc" }),
+          true: immediateMutationLink<AppRouter>({ url: "/api/trpc" }),
           false: httpBatchLink({ url: "/api/trpc" }),
         }),
       }),

@@ -1,7 +1,8 @@
 import { fileURLToPath } from "node:url";
-import { ComfyClient, type ComfyTimeouts } from "./comfyui";
+import { ComfyClient, normalizeComfyUrl, type ComfyTimeouts } from "./comfyui";
 import type { Env } from "./env";
 import { createRunManager, createRunRepository, type RunManager, type RunRepository } from "./runs";
+import { createComfyClientRepository } from "./store/comfy-clients";
 import { openDatabase, type Db } from "./store/db";
 import { createDraftRepository, type DraftRepository } from "./store/drafts";
 import { createTemplateRepository } from "./store/templates";
@@ -52,7 +53,9 @@ export function createServices(
     db.close();
     throw e;
   }
-  const comfy = new ComfyClient({ baseUrl: env.comfyuiUrl, timeouts: { ...APP_TIMEOUT_DEFAULTS, ...env.comfyuiTimeouts } });
+  // The same client id as before a restart: ComfyUI sends a run's progress only to the client that queued it.
+  const clientId = createComfyClientRepository(db, { now }).clientIdFor(normalizeComfyUrl(env.comfyuiUrl));
+  const comfy = new ComfyClient({ baseUrl: env.comfyuiUrl, clientId, timeouts: { ...APP_TIMEOUT_DEFAULTS, ...env.comfyuiTimeouts } });
   const runManager = createRunManager({ runs, workflows, comfy, dataDir: env.dataDir, now });
   const runsRecovered = runManager.recoverInFlight().catch((error: unknown) => console.error("could not reconcile runs left in flight", error));
   return {

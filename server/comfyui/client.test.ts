@@ -239,6 +239,43 @@ describe("ComfyClient against the simulator", () => {
     await c.free({ unloadModels: true });
     await expect(c.view({ filename: "missing.png", subfolder: "", type: "output" })).rejects.toMatchObject({ code: "NOT_FOUND" });
   });
+
+  it("follows a prompt queued earlier under the same client id (as after a restart), and a stranger hears nothing", async () => {
+    const s = await sim({ stepDelayMs: 5 });
+    const sampler: ApiPrompt = {
+      "1": { class_type: "CheckpointLoaderSimple", inputs: { ckpt_name: "sim-sd15.safetensors" } },
+      "2": { class_type: "EmptyLatentImage", inputs: { width: 64, height: 48, batch_size: 1 } },
+      "3": { class_type: "CLIPTextEncode", inputs: { text: "a lighthouse", clip: ["1", 1] } },
+      "4": {
+        class_type: "KSampler",
+        inputs: { seed: 7, steps: 30, cfg: 7, sampler_name: "euler", scheduler: "normal", denoise: 1, model: ["1", 0], positive: ["3", 0], negative: ["3", 0], latent_image: ["2", 0] },
+      },
+      "5": { class_type: "VAEDecode", inputs: { samples: ["4", 0], vae: ["1", 2] } },
+      "6": { class_type: "SaveImage", inputs: { images: ["5", 0], filename_prefix: "watched" } },
+    };
+    const queued = await client(s.url, { clientId: "atelier-1" }).queuePrompt(sampler);
+    if (!queued.ok) throw new Error(queued.summary);
+
+    const watch = (c: ComfyClient) => {
+      const events: RunEvent[] = [];
+      let ended!: () => void;
+      const end = new Promise<void>((r) => (ended = r));
+      c.watchPrompt(queued.promptId, { onEvent: (e) => events.push(e), onEnd: ended });
+      return { events, end };
+    };
+    const same = client(s.url, { clientId: "atelier-1" });
+    const stranger = client(s.url, { clientId: "someone-else" });
+    const mine = watch(same);
+    const theirs = watch(stranger);
+    await Promise.all([same.connect(), stranger.connect()]);
+    await mine.end;
+
+    const steps = mine.events.filter((e) => e.type === "progress" && e.nodeId === "4").map((e) => (e as { value: number }).value);
+    expect(steps.length).toBeGreaterThan(10);
+    expect(steps.at(-1)).toBe(30);
+    expect(mine.events).toContainEqual({ type: "executed", promptId: queued.promptId, nodeId: "6", output: { images: [expect.objectContaining({ type: "output" })] } });
+    expect(theirs.events).toEqual([]);
+  });
 });
 
 describe("ComfyClient failure handling", () => {

@@ -60,7 +60,10 @@ export const DEFAULT_TIMEOUTS: ComfyTimeouts = {
 export interface ComfyClientOptions {
   /** e.g. http://127.0.0.1:8188 (a path prefix is kept: http://host/comfy). */
   baseUrl: string;
-  /** Our websocket client id; default a random UUID. */
+  /**
+   * Our websocket client id; default a random UUID. ComfyUI sends a prompt's progress only to the client id that
+   * queued it: give the same id after a restart (the app keeps one per server in SQLite) to hear runs left in flight.
+   */
   clientId?: string;
   timeouts?: Partial<ComfyTimeouts>;
   retry?: Partial<{ attempts: number } & Omit<BackoffOptions, "jitter">>;
@@ -156,8 +159,7 @@ export class ComfyClient {
   private currentPromptId: string | null = null;
 
   constructor(private options: ComfyClientOptions) {
-    const url = new URL(options.baseUrl);
-    this.baseUrl = `${url.origin}${url.pathname.replace(/\/$/, "")}`;
+    this.baseUrl = normalizeComfyUrl(options.baseUrl);
     this.clientId = options.clientId ?? randomUUID();
     this.timeouts = { ...DEFAULT_TIMEOUTS, ...(options.timeouts ?? {}) };
     this.retry = { attempts: 3, initialMs: 250, maxMs: 2_000, factor: 2, ...(options.retry ?? {}) };
@@ -442,6 +444,89 @@ export class ComfyClient {
   // ---------------------------------------------------------------- a whole run
 
   /**
+   * Follows the websocket events of a prompt queued earlier (by this client id, possibly in a previous process) without
+   * queueing anything: for a restarted Atelier picking up its runs. ComfyUI sends a prompt's progress only to the client
+   * id that queued it, so this hears something only when `clientId` is the one the prompt was queued with. `onEnd`
+   * hears ComfyUI's end marker for the prompt (ask /history for how it ended). Events arrive while the websocket is
+   * connected: the caller keeps it so with `connect()`, paced as it likes (run recovery connects whenever ComfyUI
+   * answers). Returns the unsubscribe function.
+   */
+  watchPrompt(
+    promptId: string,
+    handlers: {
+      onEvent: (event: RunEvent) => void;
+      onEnd?: () => void;
+      /**
+       * On connect ComfyUI names the node it is executing when the running prompt was queued by this client id, without
+       * saying which prompt (`executing` without `prompt_id`): it is this one only if ComfyUI has this one running.
+       */
+      onReplayedExecuting?: (nodeId: string) => void;
+    },
+  ): () => void {
+    return this.subscribe(this.promptEventHandler(promptId, handlers.onEvent, { onEnd: handlers.onEnd, onReplayedExecuting: handlers.onReplayedExecuting }));
+  }
+
+  /**
+   * Turns this client's websocket events about one prompt into RunEvents (progress_state reduced to the nodes that
+   * changed); `hooks` hear what a caller following the prompt to its end needs besides.
+   */
+  private promptEventHandler(promptId: string, emit: (event: RunEvent) => void, hooks: PromptHooks): (event: SocketEvent) => void {
+    const tracker = new ProgressStateTracker();
+    return (event) => {
+      if (event.kind === "down") return hooks.onDown?.(event.reason);
+      if (event.kind === "open") return hooks.onOpen?.(event.reconnected);
+      if (event.kind === "binary") {
+        const frame = event.frame;
+        if (frame.type === "preview_image_with_metadata") {
+          if (frame.metadata.prompt_id === promptId) emit({ type: "preview", promptId, nodeId: frame.metadata.node_id, mime: frame.metadata.image_type, image: frame.image });
+        } else if (this.currentPromptId === promptId) {
+          if (frame.type === "text") emit({ type: "text", promptId, nodeId: frame.nodeId, text: frame.text });
+          else if (frame.type === "preview_image") emit({ type: "preview", promptId, nodeId: null, mime: frame.format === "jpeg" ? "image/jpeg" : "image/png", image: frame.image });
+        }
+        return;
+      }
+      const m = event.message;
+      if (m.type === "executing" && m.data.prompt_id === undefined && m.data.node !== null) return hooks.onReplayedExecuting?.(m.data.node);
+      if (!("prompt_id" in m.data) || m.data.prompt_id !== promptId) return;
+      switch (m.type) {
+        case "execution_start":
+          emit({ type: "started", promptId });
+          break;
+        case "execution_cached":
+          hooks.onCached?.(m.data.nodes);
+          emit({ type: "cached", promptId, nodes: m.data.nodes });
+          break;
+        case "progress_state":
+          for (const change of tracker.update(m.data)) emit({ type: "node", change });
+          break;
+        case "executing":
+          if (m.data.node === null) hooks.onEnd?.();
+          else emit({ type: "executing", promptId, nodeId: m.data.node });
+          break;
+        case "progress":
+          emit({ type: "progress", promptId, nodeId: m.data.node, value: m.data.value, max: m.data.max });
+          break;
+        case "executed":
+          hooks.onExecuted?.(m.data.node, m.data.output);
+          emit({ type: "executed", promptId, nodeId: m.data.node, output: m.data.output });
+          break;
+        case "execution_error":
+          hooks.onError?.(m.data);
+          break;
+        case "execution_interrupted":
+          hooks.onInterrupted?.(m.data);
+          break;
+        case "execution_success":
+        case "status":
+        case "feature_flags":
+          break;
+        default:
+          assertNever(m, "websocket message");
+      }
+    };
+  }
+
+  /**
    * Queues a prompt and follows it to its end: WS events go to `onEvent`
    * (progress_state reduced to the nodes that changed), the outcome comes
    * from /history. After a lost connection it reconciles through /history
@@ -451,7 +536,6 @@ export class ComfyClient {
     const emit = options.onEvent ?? (() => undefined);
     options.signal?.throwIfAborted();
     await this.connect();
-    const tracker = new ProgressStateTracker();
     const buffered: SocketEvent[] = [];
     let handle: ((event: SocketEvent) => void) | null = null;
     // Listen before POSTing: the first events can arrive before the HTTP answer.
@@ -490,7 +574,6 @@ export class ComfyClient {
         const finishFrom = async (history: HistoryEntry | null, reconciled: boolean, fallback: RunStatus | null, detail: string | null = null) => {
           if (done) return;
           cleanup();
-          tracker.reset(promptId);
           const fromHistory = history ? statusFromHistory(history) : null;
           resolve({
             status: fromHistory ?? fallback ?? (error ? "error" : interrupted ? "interrupted" : "success"),
@@ -542,72 +625,31 @@ export class ComfyClient {
           ),
         );
 
-        handle = (event) => {
-          if (done) return;
-          if (event.kind === "down") {
+        const follow = this.promptEventHandler(promptId, emit, {
+          onOpen: (reconnected) => {
+            if (!reconnected) return;
+            connectionLost = false;
+            emit({ type: "connection", state: "restored", detail: `reconnected to ${this.baseUrl}` });
+            void reconcile("the websocket reconnected");
+          },
+          onDown: (reason) => {
             // Every failed reconnect attempt reports a drop; the run hears about the outage once.
-            if (!connectionLost) emit({ type: "connection", state: "lost", detail: event.reason });
+            if (!connectionLost) emit({ type: "connection", state: "lost", detail: reason });
             connectionLost = true;
-            return;
-          }
-          if (event.kind === "open") {
-            if (event.reconnected) {
-              connectionLost = false;
-              emit({ type: "connection", state: "restored", detail: `reconnected to ${this.baseUrl}` });
-              void reconcile("the websocket reconnected");
-            }
-            return;
-          }
-          if (event.kind === "binary") {
-            const frame = event.frame;
-            if (frame.type === "preview_image_with_metadata") {
-              if (frame.metadata.prompt_id === promptId) emit({ type: "preview", promptId, nodeId: frame.metadata.node_id, mime: frame.metadata.image_type, image: frame.image });
-            } else if (this.currentPromptId === promptId) {
-              if (frame.type === "text") emit({ type: "text", promptId, nodeId: frame.nodeId, text: frame.text });
-              else if (frame.type === "preview_image") emit({ type: "preview", promptId, nodeId: null, mime: frame.format === "jpeg" ? "image/jpeg" : "image/png", image: frame.image });
-            }
-            return;
-          }
-          const m = event.message;
-          if (!("prompt_id" in m.data) || m.data.prompt_id !== promptId) return;
-          switch (m.type) {
-            case "execution_start":
-              emit({ type: "started", promptId });
-              break;
-            case "execution_cached":
-              cachedNodes = m.data.nodes;
-              emit({ type: "cached", promptId, nodes: m.data.nodes });
-              break;
-            case "progress_state":
-              for (const change of tracker.update(m.data)) emit({ type: "node", change });
-              break;
-            case "executing":
-              if (m.data.node === null) {
-                void this.getHistoryEntry(promptId)
-                  .catch(() => null)
-                  .then((history) => finishFrom(history, false, null));
-              } else emit({ type: "executing", promptId, nodeId: m.data.node });
-              break;
-            case "progress":
-              emit({ type: "progress", promptId, nodeId: m.data.node, value: m.data.value, max: m.data.max });
-              break;
-            case "executed":
-              if (m.data.output) wsOutputs[m.data.node] = m.data.output;
-              emit({ type: "executed", promptId, nodeId: m.data.node, output: m.data.output });
-              break;
-            case "execution_error":
-              error = m.data;
-              break;
-            case "execution_interrupted":
-              interrupted = m.data;
-              break;
-            case "execution_success":
-            case "status":
-            case "feature_flags":
-              break;
-            default:
-              assertNever(m, "websocket message");
-          }
+          },
+          onCached: (nodes) => (cachedNodes = nodes),
+          onExecuted: (nodeId, output) => {
+            if (output) wsOutputs[nodeId] = output;
+          },
+          onError: (data) => (error = data),
+          onInterrupted: (data) => (interrupted = data),
+          onEnd: () =>
+            void this.getHistoryEntry(promptId)
+              .catch(() => null)
+              .then((history) => finishFrom(history, false, null)),
+        });
+        handle = (event) => {
+          if (!done) follow(event);
         };
         for (const event of buffered.splice(0)) handle(event);
       });
@@ -615,6 +657,20 @@ export class ComfyClient {
       unsubscribe();
     }
   }
+}
+
+/** What a caller following one prompt hears besides its RunEvents. */
+interface PromptHooks {
+  onOpen?: (reconnected: boolean) => void;
+  onDown?: (reason: string) => void;
+  onCached?: (nodes: string[]) => void;
+  onExecuted?: (nodeId: string, output: NodeOutput | null) => void;
+  onError?: (data: ExecutionErrorData) => void;
+  onInterrupted?: (data: ExecutionInterruptedData) => void;
+  /** ComfyUI's end marker for the prompt (`executing` with node null). */
+  onEnd?: () => void;
+  /** The `executing` without a prompt id that ComfyUI sends on connect while a prompt of this client id runs. */
+  onReplayedExecuting?: (nodeId: string) => void;
 }
 
 export type SocketEvent =
@@ -633,6 +689,12 @@ function statusFromHistory(history: HistoryEntry): RunStatus | null {
   if (history.status.status_str === "success") return "success";
   if (history.status.messages.some(([t]) => t === "execution_interrupted")) return "interrupted";
   return "error";
+}
+
+/** A ComfyUI server's base URL as the client names it: origin plus any path prefix, without a trailing slash. */
+export function normalizeComfyUrl(baseUrl: string): string {
+  const url = new URL(baseUrl);
+  return `${url.origin}${url.pathname.replace(/\/$/, "")}`;
 }
 
 /** True for the errors that mean "ComfyUI is not there" rather than "ComfyUI said no". */

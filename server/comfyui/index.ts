@@ -3,7 +3,7 @@
  * deadlines, retries, a circuit breaker and run reconciliation) and the
  * protocol-exact simulator used by tests and `npm run sim`.
  */
-export { ComfyClient, DEFAULT_TIMEOUTS, isComfyUnavailable } from "./client";
+export { ComfyClient, DEFAULT_TIMEOUTS, isComfyUnavailable, normalizeComfyUrl } from "./client";
 export type { ComfyClientOptions, ComfyTimeouts, NodeCatalogueSnapshot, QueuePromptResult, RunEvent, RunOutcome, RunResult, RunStatus, SocketEvent } from "./client";
 export { CircuitBreaker, getBreaker } from "./breaker";
 export type { BreakerOptions, BreakerState } from "./breaker";

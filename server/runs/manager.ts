@@ -465,8 +465,11 @@ export function createRunManager(deps: RunManagerDeps) {
     return "error";
   }
 
-  /** Sleeps `ms`, or less when the manager closes (a recovery loop must not hold the process). */
-  function pause(ms: number): Promise<void> {
+  /**
+   * Sleeps `ms`, or less when the manager closes (a recovery loop must not hold the process) or the caller wakes it
+   * through the function handed to `onWaker`.
+   */
+  function pause(ms: number, onWaker?: (wake: () => void) => void): Promise<void> {
     return new Promise((resolve) => {
       const wake = () => {
         clearTimeout(timer);
@@ -475,6 +478,7 @@ export function createRunManager(deps: RunManagerDeps) {
       };
       const timer = setTimeout(wake, Math.max(0, ms));
       sleepers.add(wake);
+      onWaker?.(wake);
     });
   }
 
@@ -517,47 +521,84 @@ export function createRunManager(deps: RunManagerDeps) {
     const backoff = { initialMs: 1_000, maxMs: 15_000, ...deps.recoveryBackoff };
     let failures = 0;
     let lastProblem = "";
-    while (!closed) {
-      let history: HistoryEntry | null;
-      let place: "running" | "pending" | null = null;
-      try {
-        // After failures the breaker may be keeping requests away for a while: ask directly whether ComfyUI is back.
-        if (failures > 0) await comfy.probe();
-        history = await comfy.getHistoryEntry(promptId);
-        if (!history) {
-          const queue = await comfy.getQueue();
-          if (queue.queue_running.some((item) => item[1] === promptId)) place = "running";
-          else if (queue.queue_pending.some((item) => item[1] === promptId)) place = "pending";
-          // It may have finished between the two questions.
-          else history = await comfy.getHistoryEntry(promptId);
+    // Live progress again: the client id is the one the prompt was queued with (kept per server in SQLite), so ComfyUI
+    // sends this process the prompt's messages once the websocket is up. Its end marker cuts the wait for /history short.
+    let endHeard = false;
+    let wakeEarly: (() => void) | null = null;
+    // On connect ComfyUI names the node it is executing (for a prompt of this client id, not saying which): a node that
+    // started while Atelier was down shows as running at once if /queue says this prompt is the one running.
+    let runningHere = false;
+    let replayedNode: string | null = null;
+    const applyReplayed = () => {
+      if (runningHere && replayedNode !== null) onEvent(run, { type: "executing", promptId, nodeId: replayedNode });
+      replayedNode = null;
+    };
+    const stopWatching = comfy.watchPrompt(promptId, {
+      onEvent: (event) => {
+        // Newer than what ComfyUI named on connect.
+        replayedNode = null;
+        onEvent(run, event);
+      },
+      onEnd: () => {
+        endHeard = true;
+        wakeEarly?.();
+      },
+      onReplayedExecuting: (nodeId) => {
+        replayedNode = nodeId;
+        if (runningHere) applyReplayed();
+      },
+    });
+    try {
+      while (!closed) {
+        let history: HistoryEntry | null;
+        let place: "running" | "pending" | null = null;
+        // While ComfyUI answers, keep the websocket up (a no-op when it is open); while it does not, the probes pace the attempts.
+        if (failures === 0) comfy.connect().catch(() => undefined);
+        try {
+          // After failures the breaker may be keeping requests away for a while: ask directly whether ComfyUI is back.
+          if (failures > 0) await comfy.probe();
+          history = await comfy.getHistoryEntry(promptId);
+          if (!history) {
+            const queue = await comfy.getQueue();
+            if (queue.queue_running.some((item) => item[1] === promptId)) place = "running";
+            else if (queue.queue_pending.some((item) => item[1] === promptId)) place = "pending";
+            // It may have finished between the two questions.
+            else history = await comfy.getHistoryEntry(promptId);
+          }
+        } catch (error) {
+          if (closed) return;
+          lastProblem = isAppError(error) ? error.message : `ComfyUI at ${comfy.baseUrl} failed: ${(error as Error).message}`;
+          failures++;
+          if (now() >= giveUpAt) {
+            return finish(run, "unknown", {
+              detail: `Atelier restarted during this run and ComfyUI at ${comfy.baseUrl} did not answer for ${formatWait(timeoutMs)} (last error: ${lastProblem}); the result of prompt ${promptId} is unknown. Outputs saved before the restart are kept.`,
+            });
+          }
+          setDetail(run, `Waiting for ComfyUI at ${comfy.baseUrl} to answer (Atelier restarted during this run; last error: ${lastProblem}). Atelier keeps asking for up to ${formatWait(timeoutMs)}, then marks the run unknown.`);
+          await pause(Math.min(giveUpAt - now(), backoff.maxMs, backoff.initialMs * 2 ** (failures - 1)));
+          continue;
         }
-      } catch (error) {
-        if (closed) return;
-        lastProblem = isAppError(error) ? error.message : `ComfyUI at ${comfy.baseUrl} failed: ${(error as Error).message}`;
-        failures++;
+        failures = 0;
+        if (history) return finishFromHistory(run, history);
+        if (!place) {
+          return finish(run, "unknown", { detail: `Atelier restarted during this run and ComfyUI at ${comfy.baseUrl} no longer knows prompt ${promptId}; its result is unknown.` });
+        }
         if (now() >= giveUpAt) {
           return finish(run, "unknown", {
-            detail: `Atelier restarted during this run and ComfyUI at ${comfy.baseUrl} did not answer for ${formatWait(timeoutMs)} (last error: ${lastProblem}); the result of prompt ${promptId} is unknown. Outputs saved before the restart are kept.`,
+            detail: `Atelier restarted during this run and ComfyUI at ${comfy.baseUrl} still had prompt ${promptId} ${place === "running" ? "running" : "queued"} ${formatWait(timeoutMs)} later; Atelier stopped following it, its result is unknown.`,
           });
         }
-        setDetail(run, `Waiting for ComfyUI at ${comfy.baseUrl} to answer (Atelier restarted during this run; last error: ${lastProblem}). Atelier keeps asking for up to ${formatWait(timeoutMs)}, then marks the run unknown.`);
-        await pause(Math.min(giveUpAt - now(), backoff.maxMs, backoff.initialMs * 2 ** (failures - 1)));
-        continue;
+        if (place === "running" && run.view.status !== "running") setStatus(run, "running", { startedAt: run.view.startedAt ?? now(), queuePosition: null });
+        runningHere = place === "running";
+        applyReplayed();
+        setDetail(run, `Atelier restarted during this run; ComfyUI at ${comfy.baseUrl} still has it ${place === "running" ? "running" : "queued"}, and Atelier follows it again until it ends.`);
+        // The websocket brings progress; /history, asked again shortly (at once after the end marker), brings the end.
+        if (endHeard) endHeard = false;
+        else await pause(deps.recoveryPollMs ?? 1_000, (wake) => (wakeEarly = wake));
+        wakeEarly = null;
       }
-      failures = 0;
-      if (history) return finishFromHistory(run, history);
-      if (!place) {
-        return finish(run, "unknown", { detail: `Atelier restarted during this run and ComfyUI at ${comfy.baseUrl} no longer knows prompt ${promptId}; its result is unknown.` });
-      }
-      if (now() >= giveUpAt) {
-        return finish(run, "unknown", {
-          detail: `Atelier restarted during this run and ComfyUI at ${comfy.baseUrl} still had prompt ${promptId} ${place === "running" ? "running" : "queued"} ${formatWait(timeoutMs)} later; Atelier stopped following it, its result is unknown.`,
-        });
-      }
-      if (place === "running" && run.view.status !== "running") setStatus(run, "running", { startedAt: run.view.startedAt ?? now(), queuePosition: null });
-      // Still there: its websocket events go to the previous process's client id, so ask again shortly.
-      setDetail(run, `Atelier restarted during this run; ComfyUI at ${comfy.baseUrl} still has it ${place === "running" ? "running" : "queued"}, and Atelier checks its history until it ends.`);
-      await pause(deps.recoveryPollMs ?? 1_000);
+    } finally {
+      stopWatching();
     }
   }
 

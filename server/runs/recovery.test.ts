@@ -86,6 +86,79 @@ describe("runs in flight when Atelier stops", () => {
   });
 });
 
+describe("runs still executing on ComfyUI when Atelier restarts", () => {
+  it("stream live node progress again from the same ComfyUI client id and end with their outputs", async () => {
+    // 40 sampler steps of 25 ms: a second of sampling, most of it after the restart.
+    const comfy = await startSimulator({ nodeDelayMs: 2, stepDelayMs: 25 });
+    cleanups.push(() => comfy.close());
+    const dataDir = mkdtempSync(join(tmpdir(), "atelier-recovery-"));
+    cleanups.push(() => rmSync(dataDir, { recursive: true, force: true }));
+
+    const first = services(dataDir, comfy.url);
+    const runId = await startLongRun(first);
+    const stepsBefore = first.runManager.get(runId).nodes["3"]!.value;
+    first.close();
+
+    const second = services(dataDir, comfy.url);
+    expect(second.comfy.clientId).toBe(first.comfy.clientId);
+    const steps: number[] = [];
+    const states: string[] = [];
+    second.runManager.subscribe(runId, (e) => {
+      if (e.type !== "node") return;
+      if (e.nodeId === "3" && e.node.state === "running") steps.push(e.node.value);
+      states.push(`${e.nodeId}:${e.node.state}`);
+    });
+    await second.runsRecovered;
+
+    // Live messages for the run reached the new process, step by step, where the first one stopped.
+    expect(steps.length).toBeGreaterThanOrEqual(10);
+    expect(steps.every((v) => v > stepsBefore)).toBe(true);
+    expect(steps).toEqual([...steps].sort((a, b) => a - b));
+    expect(steps.at(-1)).toBe(40);
+    // The nodes after the sampler were followed as they ran too, not only learnt from /history at the end.
+    expect(states).toEqual(expect.arrayContaining(["3:done", "8:running", "8:done", "9:running", "9:done"]));
+
+    const run = second.runs.getOrThrow(runId);
+    expect(run).toMatchObject({ status: "success", detail: "Recovered from ComfyUI's history after Atelier restarted." });
+    expect(run.nodes["3"]).toMatchObject({ state: "done", value: 40, max: 40 });
+    expect(run.outputs).toHaveLength(1);
+    expect(existsSync(join(dataDir, second.runs.getOutput(runId, 0)!.localPath!))).toBe(true);
+  });
+});
+
+describe("a node that started while Atelier was down", () => {
+  it("shows as running as soon as the restarted Atelier connects (ComfyUI names it on connect), not only when it ends", async () => {
+    // The decode takes 1.5 s and reports no progress: it starts while no Atelier is listening.
+    const comfy = await startSimulator({ nodeDelayMs: (type) => (type === "VAEDecode" ? 1_500 : 2), stepDelayMs: 10 });
+    cleanups.push(() => comfy.close());
+    const dataDir = mkdtempSync(join(tmpdir(), "atelier-recovery-"));
+    cleanups.push(() => rmSync(dataDir, { recursive: true, force: true }));
+
+    const first = services(dataDir, comfy.url);
+    const runId = await startLongRun(first);
+    first.close();
+    // The 40 steps of 10 ms end meanwhile; the decode (node 8) starts with nobody listening.
+    await new Promise((r) => setTimeout(r, 600));
+
+    const restartedAt = Date.now();
+    const second = services(dataDir, comfy.url);
+    const seen: { what: string; at: number }[] = [];
+    second.runManager.subscribe(runId, (e) => {
+      if (e.type === "node") seen.push({ what: `${e.nodeId}:${e.node.state}`, at: Date.now() });
+      if (e.type === "end") seen.push({ what: "end", at: Date.now() });
+    });
+    await second.runsRecovered;
+
+    const at = (what: string) => seen.find((s) => s.what === what)?.at;
+    expect(at("8:running")).toBeDefined();
+    expect(at("8:running")! - restartedAt).toBeLessThan(500);
+    expect(at("end")! - at("8:running")!).toBeGreaterThan(300);
+    // The sampler, still "running" in the record from before the restart, is done once the decode is known to run.
+    expect(seen.findIndex((s) => s.what === "3:done")).toBeLessThan(seen.findIndex((s) => s.what === "8:running"));
+    expect(second.runs.getOrThrow(runId)).toMatchObject({ status: "success", nodes: { "3": { state: "done" }, "8": { state: "done" }, "9": { state: "done" } } });
+  });
+});
+
 /**
  * A run manager on an existing data dir, as a restarted Atelier has it, with backoff short enough for a test. The
  * breaker's cool-down is a minute on purpose: recovery must notice a server that came back without waiting it out.

@@ -137,4 +137,17 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 4,
+    name: "one ComfyUI websocket client id per server, kept across restarts",
+    sql: `
+      -- ComfyUI sends a prompt's progress only to the client id that queued it: a restarted Atelier reconnects with the
+      -- same id to hear the runs it left executing. Keyed by the server's base URL as the ComfyUI client normalises it.
+      CREATE TABLE comfy_clients (
+        server_url  TEXT PRIMARY KEY,
+        client_id   TEXT NOT NULL,
+        created_at  INTEGER NOT NULL
+      );
+    `,
+  },
 ];

@@ -202,6 +202,20 @@ describe("simulator", () => {
     expect(first[1]!.data).toEqual({ node: "1" });
   });
 
+  it("sends a prompt's messages only to the client id that queued it, as ComfyUI does (status goes to everyone)", async () => {
+    const s = await sim();
+    const bystander = new WebSocket(`${s.url.replace("http", "ws")}/ws?clientId=bystander`);
+    const overheard: Msg[] = [];
+    bystander.on("message", (d, isBinary) => {
+      if (!isBinary) overheard.push(JSON.parse(d.toString()) as Msg);
+    });
+    await new Promise((r) => bystander.once("open", r));
+    const { messages } = await run(s, txt2img(5), "queuer");
+    bystander.close();
+    expect(messages.filter((m) => m.type === "progress").length).toBe(4);
+    expect([...new Set(overheard.map((m) => m.type))]).toEqual(["status"]);
+  });
+
   it("serves /history paging, POST /history delete and /api/jobs", async () => {
     const s = await sim();
     const ids: string[] = [];
