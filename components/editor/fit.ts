@@ -4,7 +4,16 @@ import { useReactFlow, useStoreApi } from "@xyflow/react";
 import { useCallback } from "react";
 import { getNodeDefinition, listInputs, listOutputs } from "@/lib/graph/node-def";
 import { fitViewportToLayout } from "./initial-viewport";
-import { useEditorStore } from "./store";
+import { useEditorStore, type EditorState } from "./store";
+
+/** A node's row count for size estimates (initial-viewport.ts): one per input or output, whichever are more. */
+export function rowsOfNodes(s: Pick<EditorState, "nodeIndex" | "catalogue">): (nodeId: string) => number {
+  return (id) => {
+    const n = s.nodeIndex.get(id);
+    const def = n ? getNodeDefinition(s.catalogue, n.type) : undefined;
+    return def ? Math.max(listInputs(def).length, listOutputs(def).length) : 1;
+  };
+}
 
 export type FitOptions = { duration?: number; maxZoom?: number; padding?: number };
 export type FitNodes = (ids?: readonly string[], options?: FitOptions) => void;
@@ -33,11 +42,7 @@ export function useFitNodes(): FitNodes {
         const m = nodeLookup.get(n.id)?.measured;
         if (l) sized[n.id] = m?.width && m.height ? { ...l, width: m.width, height: m.height } : l;
       }
-      const rowsOf = (id: string) => {
-        const n = s.nodeIndex.get(id);
-        const def = n ? getNodeDefinition(s.catalogue, n.type) : undefined;
-        return def ? Math.max(listInputs(def).length, listOutputs(def).length) : 1;
-      };
+      const rowsOf = rowsOfNodes(s);
       const layout = { ...s.doc.layout, nodes: sized, groups: wanted ? [] : s.doc.layout.groups };
       const viewport = fitViewportToLayout({ nodes }, layout, rowsOf, { width, height }, { minZoom, maxZoom: options.maxZoom ?? 1, padding: options.padding ?? 0.1 });
       void flow.setViewport(viewport, { duration: options.duration ?? 200 });

@@ -44,12 +44,12 @@ import {
   updateGroup,
 } from "@/lib/graph/edit";
 import type { GraphEdge, NodeId, NodeLayout, WorkflowDocument } from "@/lib/graph/model";
-import { getNodeDefinition, listInputs, listOutputs } from "@/lib/graph/node-def";
+import { getNodeDefinition, listOutputs } from "@/lib/graph/node-def";
 import { fitViewportToLayout, type ViewportBox } from "./initial-viewport";
 import { readSavedViewport, viewShowsGraph, writeSavedViewport } from "./saved-viewport";
 import { NodeViewCache } from "./node-view";
 import { OverviewCanvas } from "./overview-canvas";
-import { useFitNodes } from "./fit";
+import { rowsOfNodes, useFitNodes } from "./fit";
 import { OVERVIEW_ZOOM } from "./overview-scene";
 import type { NodeHighlight } from "@/lib/versions/highlights";
 import { CanvasMinimap } from "./canvas-minimap";
@@ -437,11 +437,7 @@ function EditorShell({ offerServerDraft }: { offerServerDraft: boolean }) {
     const el = canvasRef.current;
     if (!el || startViewport) return;
     const s = store.getState();
-    const rowsOf = (id: string) => {
-      const n = s.nodeIndex.get(id);
-      const def = n ? getNodeDefinition(s.catalogue, n.type) : undefined;
-      return def ? Math.max(listInputs(def).length, listOutputs(def).length) : 1;
-    };
+    const rowsOf = rowsOfNodes(s);
     const size = { width: el.clientWidth, height: el.clientHeight };
     const saved = readSavedViewport(window.localStorage, s.workflowId);
     if (saved && saved.zoom >= MIN_ZOOM && viewShowsGraph(saved, s.doc.graph, s.doc.layout, rowsOf, size)) setStartViewport({ ...saved, fitted: false });
