@@ -2,6 +2,7 @@ import type { NodeCatalogue, NodeDefinition } from "@/lib/graph/catalogue";
 import type { GraphIssue } from "@/lib/graph/issues";
 import type { Graph, GraphNode, Layout, NodeMode } from "@/lib/graph/model";
 import { getNodeDefinition, listInputs, listOutputs } from "@/lib/graph/node-def";
+import { estimateNodeSize } from "./initial-viewport";
 
 /**
  * The canvas overview: below this zoom the editor draws its nodes and links
@@ -13,11 +14,9 @@ import { getNodeDefinition, listInputs, listOutputs } from "@/lib/graph/node-def
  */
 export const OVERVIEW_ZOOM = 0.25;
 
-/** The node card's geometry in globals.css: title bar, socket rows, padding below. */
+/** The node card's geometry in globals.css: title bar and socket rows (initial-viewport.ts estimates whole cards). */
 const TITLE = 30;
 const ROW = 22;
-const PAD = 8;
-const DEFAULT_WIDTH = 240;
 const COLLAPSED_WIDTH = 140;
 const REROUTE = { width: 36, height: 20 };
 
@@ -115,7 +114,7 @@ export function buildScene(
     const size =
       shape.kind === "reroute"
         ? REROUTE
-        : m ?? (collapsed ? { width: COLLAPSED_WIDTH, height: TITLE } : { width: l?.width ?? DEFAULT_WIDTH, height: l?.height ?? TITLE + shape.rows * ROW + PAD });
+        : m ?? (collapsed ? { width: COLLAPSED_WIDTH, height: TITLE } : estimateNodeSize(l, shape.rows));
     const errors = (issuesByNode.get(n.id) ?? []).filter((x) => x.severity === "error").map((x) => x.message);
     const sn: SceneNode = {
       id: n.id,
