@@ -106,24 +106,7 @@ async function dragFrameMedian(page: Page): Promise<DragFigures> {
   const box = (await target.boundingBox())!;
   // Also the time from each mouse move reaching the page to the dragged node's transform changing: the frame median
   // mostly shows how often frames come (the input's pace, the display's), this shows the work one move costs.
-  await page.evaluate(`(() => {
-    window.__moves = [];
-    window.__mutations = [];
-    const el = document.querySelector('.react-flow__node[data-id="${id}"]');
-    new MutationObserver(() => window.__mutations.push(performance.now())).observe(el, { attributes: true, attributeFilter: ["style"] });
-    window.addEventListener("mousemove", () => window.__moves.push(performance.now()), { capture: true });
-    window.__frames = [];
-    window.__frameTimes = [];
-    window.__stop = false;
-    let last = performance.now();
-    const tick = (t) => {
-      window.__frames.push(t - last);
-      window.__frameTimes.push(t);
-      last = t;
-      if (!window.__stop) requestAnimationFrame(tick);
-    };
-    requestAnimationFrame(tick);
-  })()`);
+  await page.evaluate(dragProbe(`.react-flow__node[data-id="${id}"]`, "style", "mousemove"));
   // Press on the node's title strip (its top few pixels), where no widget or socket takes the press.
   const grab = { x: box.x + box.width / 2, y: box.y + Math.min(8, box.height / 4) };
   await page.mouse.move(grab.x, grab.y);
@@ -143,25 +126,30 @@ async function dragFrameMedian(page: Page): Promise<DragFigures> {
   return { frame: frames[Math.floor(frames.length / 2)] ?? NaN, busyFrame: await busyFrameMedian(page), moveToDom: latencies[Math.floor(latencies.length / 2)] ?? NaN };
 }
 
-/** Starts the frame counter and the move/draw timestamps (as for DOM nodes, a draw of the overview canvas is its mutation). */
-const OVERVIEW_PROBE = `(() => {
-  window.__moves = [];
-  window.__mutations = [];
-  const el = document.querySelector("canvas.overview-canvas");
-  new MutationObserver(() => window.__mutations.push(performance.now())).observe(el, { attributes: true, attributeFilter: ["data-frame"] });
-  window.addEventListener("pointermove", () => window.__moves.push(performance.now()), { capture: true });
-  window.__frames = [];
-  window.__frameTimes = [];
-  window.__stop = false;
-  let last = performance.now();
-  const tick = (t) => {
-    window.__frames.push(t - last);
-    window.__frameTimes.push(t);
-    last = t;
-    if (!window.__stop) requestAnimationFrame(tick);
-  };
-  requestAnimationFrame(tick);
-})()`;
+/**
+ * The page script that records, during a drag: every frame (rAF) time, every mouse move, and every change of the
+ * dragged thing (a DOM node's style; for the overview, the canvas's draw counter).
+ */
+function dragProbe(selector: string, attribute: string, moveEvent: "mousemove" | "pointermove"): string {
+  return `(() => {
+    window.__moves = [];
+    window.__mutations = [];
+    const el = document.querySelector(${JSON.stringify(selector)});
+    new MutationObserver(() => window.__mutations.push(performance.now())).observe(el, { attributes: true, attributeFilter: [${JSON.stringify(attribute)}] });
+    window.addEventListener(${JSON.stringify(moveEvent)}, () => window.__moves.push(performance.now()), { capture: true });
+    window.__frames = [];
+    window.__frameTimes = [];
+    window.__stop = false;
+    let last = performance.now();
+    const tick = (t) => {
+      window.__frames.push(t - last);
+      window.__frameTimes.push(t);
+      last = t;
+      if (!window.__stop) requestAnimationFrame(tick);
+    };
+    requestAnimationFrame(tick);
+  })()`;
+}
 
 /**
  * The fitted drag when Atelier shows the overview: the bench's own layout says where each node is, the viewport's
@@ -187,7 +175,7 @@ async function dragOverviewFrameMedian(page: Page): Promise<DragFigures> {
   const row = Math.floor((best - 1) / 20);
   // Into the node's title bar, away from its edges.
   const grab = { x: pane.x + tx + (col * 300 + 120) * k, y: pane.y + ty + (row * 260 + 12) * k };
-  await page.evaluate(OVERVIEW_PROBE);
+  await page.evaluate(dragProbe("canvas.overview-canvas", "data-frame", "pointermove"));
   await page.mouse.move(grab.x, grab.y);
   await page.mouse.down();
   for (let i = 1; i <= 60; i++) await page.mouse.move(grab.x + i * 4, grab.y + i * 2);

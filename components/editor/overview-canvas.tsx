@@ -477,35 +477,31 @@ export const OverviewCanvas = memo(function OverviewCanvas({ measured, highlight
       void flow.setCenter(hit.x + hit.width / 2, hit.y + hit.height / 2, { zoom: 1, duration: 250 });
     };
     const onLeave = () => setHover(null);
-    const opts = { capture: true };
-    window.addEventListener("pointerdown", onPointerDown, opts);
-    window.addEventListener("pointermove", onPointerMove, opts);
-    window.addEventListener("pointerup", onPointerUp, opts);
-    window.addEventListener("pointercancel", onPointerUp, opts);
-    window.addEventListener("mousedown", onMouseDown, opts);
-    window.addEventListener("click", onClick, opts);
-    window.addEventListener("dblclick", onDoubleClick, opts);
-    wrapper.addEventListener("pointerleave", onLeave);
     // A drag whose release never arrives (the window lost focus) ends there.
     const onBlur = () => {
       if (gesture) onPointerUp(new PointerEvent("pointerup", { pointerId: gesture.pointerId }));
     };
-    window.addEventListener("blur", onBlur);
+    const opts = { capture: true };
+    const onWindow: Array<[string, (e: never) => void]> = [
+      ["pointerdown", onPointerDown],
+      ["pointermove", onPointerMove],
+      ["pointerup", onPointerUp],
+      ["pointercancel", onPointerUp],
+      ["mousedown", onMouseDown],
+      ["click", onClick],
+      ["dblclick", onDoubleClick],
+      ["blur", onBlur],
+    ];
+    for (const [type, listener] of onWindow) window.addEventListener(type, listener as EventListener, opts);
+    wrapper.addEventListener("pointerleave", onLeave);
     schedule();
     return () => {
       cancelAnimationFrame(raf);
       unRf();
       unEditor();
       unMarks();
-      window.removeEventListener("pointerdown", onPointerDown, opts);
-      window.removeEventListener("pointermove", onPointerMove, opts);
-      window.removeEventListener("pointerup", onPointerUp, opts);
-      window.removeEventListener("pointercancel", onPointerUp, opts);
-      window.removeEventListener("mousedown", onMouseDown, opts);
-      window.removeEventListener("click", onClick, opts);
-      window.removeEventListener("dblclick", onDoubleClick, opts);
+      for (const [type, listener] of onWindow) window.removeEventListener(type, listener as EventListener, opts);
       wrapper.removeEventListener("pointerleave", onLeave);
-      window.removeEventListener("blur", onBlur);
       const pane = wrapper.querySelector<HTMLElement>(".react-flow__pane");
       if (pane) pane.style.cursor = "";
       state.schedule = () => {};
