@@ -12,9 +12,11 @@ export const COMFYUI_TIMEOUT_VARIABLES = {
   generationMs: "COMFYUI_RUN_TIMEOUT_MS",
 } as const satisfies Record<keyof ComfyTimeouts, string>;
 
-// readEnv puts the variable's name in front of the message.
-function zMilliseconds() {
-  const message = "must be a whole number of milliseconds greater than 0 (e.g. 30000 for 30 s)";
+export const MILLISECONDS_PROBLEM = "must be a whole number of milliseconds greater than 0 (e.g. 30000 for 30 s)";
+
+/** A timeout in milliseconds, with the bounds the environment and the settings page share; the caller names the field. */
+export function zMilliseconds() {
+  const message = MILLISECONDS_PROBLEM;
   return z.coerce.number({ error: message }).int(message).positive(message).max(Number.MAX_SAFE_INTEGER, message).optional();
 }
 

@@ -1,8 +1,10 @@
 import { fileURLToPath } from "node:url";
-import { ComfyClient, normalizeComfyUrl, type ComfyTimeouts } from "./comfyui";
+import { ComfyServers } from "./comfyui";
 import type { Env } from "./env";
 import { createRunManager, createRunRepository, type RunManager, type RunRepository } from "./runs";
+import { createSettingsService, effectiveTimeouts, loadComfySettings, type SettingsService } from "./settings";
 import { createComfyClientRepository } from "./store/comfy-clients";
+import { createComfyServerRepository } from "./store/comfy-servers";
 import { openDatabase, type Db } from "./store/db";
 import { createDraftRepository, type DraftRepository } from "./store/drafts";
 import { createTemplateRepository } from "./store/templates";
@@ -16,8 +18,10 @@ export type Services = {
   workflows: WorkflowRepository;
   drafts: DraftRepository;
   templates: TemplateService;
-  /** The configured ComfyUI server (one client, one websocket, shared by every run). */
-  comfy: ComfyClient;
+  /** Every ComfyUI server: one client each (one websocket, breaker and catalogue a server), the default among them. */
+  comfy: ComfyServers;
+  /** The settings page's changes: servers, the default one, timeouts. */
+  settings: SettingsService;
   runs: RunRepository;
   runManager: RunManager;
   /** Settles once runs left in flight by a previous process have been reconciled. */
@@ -30,11 +34,7 @@ export type Services = {
 /** The built-in templates shipped with the code (`workflows/<template>/<semver>.json`). */
 export const BUILTIN_TEMPLATES_DIR = fileURLToPath(new URL("../workflows", import.meta.url));
 
-/**
- * Where the app's ComfyUI timeouts differ from the client's own defaults (an env variable still wins).
- * Video generations run for many minutes: the whole-run deadline must not turn them into "unknown".
- */
-export const APP_TIMEOUT_DEFAULTS: Partial<ComfyTimeouts> = { generationMs: 6 * 60 * 60_000 };
+export { APP_TIMEOUT_DEFAULTS } from "./settings";
 
 export function createServices(
   env: Env,
@@ -54,13 +54,23 @@ export function createServices(
     throw e;
   }
   // The same client id as before a restart: ComfyUI sends a run's progress only to the client that queued it.
-  const clientId = createComfyClientRepository(db, { now }).clientIdFor(normalizeComfyUrl(env.comfyuiUrl));
-  const comfy = new ComfyClient({ baseUrl: env.comfyuiUrl, clientId, timeouts: { ...APP_TIMEOUT_DEFAULTS, ...env.comfyuiTimeouts } });
-  const runManager = createRunManager({ runs, workflows, comfy, dataDir: env.dataDir, now });
+  const clientIds = createComfyClientRepository(db, { now });
+  const serverStore = createComfyServerRepository(db, { now });
+  let comfy: ComfyServers;
+  try {
+    const stored = loadComfySettings(env, serverStore);
+    comfy = new ComfyServers({ configuration: stored.configuration, clientIdFor: (url) => clientIds.clientIdFor(url), timeouts: effectiveTimeouts(env, stored.overrides) });
+  } catch (e) {
+    db.close();
+    throw e;
+  }
+  const settings = createSettingsService({ env, store: serverStore, servers: comfy, runs });
+  const runManager = createRunManager({ runs, workflows, servers: comfy, dataDir: env.dataDir, now });
   const runsRecovered = runManager.recoverInFlight().catch((error: unknown) => console.error("could not reconcile runs left in flight", error));
   return {
     env,
     comfy,
+    settings,
     runs,
     runManager,
     runsRecovered,

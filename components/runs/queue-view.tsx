@@ -13,11 +13,22 @@ export function QueueView() {
   const queue = useQuery(trpc.run.queue.queryOptions(undefined, { refetchInterval: 2_000 }));
   const cancel = useMutation(trpc.run.cancel.mutationOptions({ onSuccess: () => queryClient.invalidateQueries({ queryKey: trpc.run.queue.queryKey() }) }));
   const runs = queue.data?.runs ?? [];
-  const foreign = queue.data?.comfy ? queue.data.comfy.pending.length + queue.data.comfy.running.length - runs.filter((r) => r.promptId).length : 0;
+  const servers = queue.data?.servers ?? [];
+  const several = servers.length > 1;
+  // Prompts on a server that are not one of our runs there: other clients' work ahead of (or after) ours.
+  const foreignOn = (server: (typeof servers)[number]) =>
+    server.comfy ? server.comfy.pending.length + server.comfy.running.length - runs.filter((r) => r.promptId && r.serverUrl === server.url).length : 0;
   return (
     <section aria-label="Queue" data-testid="queue-view" className="queue-view">
       <h2>Queue</h2>
-      {queue.data?.problem && <p className="error-text">{queue.data.problem}</p>}
+      {servers
+        .filter((server) => server.problem)
+        .map((server) => (
+          <p key={server.url} className="error-text" data-testid="queue-server-problem">
+            {several ? `${server.name ?? server.url}: ` : ""}
+            {server.problem}
+          </p>
+        ))}
       {runs.length === 0 ? (
         <p className="muted">Nothing queued or running.</p>
       ) : (
@@ -31,6 +42,7 @@ export function QueueView() {
                 </Link>
               )}
               <span className="muted">
+                {several ? `${servers.find((s) => s.url === r.serverUrl)?.name ?? r.serverUrl} · ` : ""}
                 {STATUS_LABELS[r.status]}
                 {r.queuePosition !== null ? ` · position ${r.queuePosition}` : ""}
               </span>
@@ -41,7 +53,14 @@ export function QueueView() {
           ))}
         </ul>
       )}
-      {foreign > 0 && <p className="muted">{foreign} more prompt{foreign === 1 ? "" : "s"} on ComfyUI from other clients.</p>}
+      {servers.map((server) => {
+        const foreign = foreignOn(server);
+        return foreign > 0 ? (
+          <p key={server.url} className="muted">
+            {foreign} more prompt{foreign === 1 ? "" : "s"} on ComfyUI{several ? ` at ${server.name ?? server.url}` : ""} from other clients.
+          </p>
+        ) : null;
+      })}
       <ErrorText error={cancel.error} />
     </section>
   );

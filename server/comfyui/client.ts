@@ -146,7 +146,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 export class ComfyClient {
   readonly baseUrl: string;
   readonly clientId: string;
-  readonly timeouts: ComfyTimeouts;
+  private current: ComfyTimeouts;
   private readonly breaker: CircuitBreaker;
   private readonly retry: { attempts: number; initialMs: number; maxMs: number; factor: number };
   private readonly logger: Logger;
@@ -161,7 +161,7 @@ export class ComfyClient {
   constructor(private options: ComfyClientOptions) {
     this.baseUrl = normalizeComfyUrl(options.baseUrl);
     this.clientId = options.clientId ?? randomUUID();
-    this.timeouts = { ...DEFAULT_TIMEOUTS, ...(options.timeouts ?? {}) };
+    this.current = { ...DEFAULT_TIMEOUTS, ...(options.timeouts ?? {}) };
     this.retry = { attempts: 3, initialMs: 250, maxMs: 2_000, factor: 2, ...(options.retry ?? {}) };
     this.logger = options.logger ?? silentLogger;
     this.now = options.now ?? Date.now;
@@ -171,6 +171,20 @@ export class ComfyClient {
       breaker && "permit" in breaker
         ? breaker
         : getBreaker(this.baseUrl, { failureThreshold: breaker?.failureThreshold ?? 5, coolDownMs: breaker?.coolDownMs ?? 30_000, now: this.now });
+  }
+
+  /** The deadlines in effect; each request reads them when it starts. */
+  get timeouts(): ComfyTimeouts {
+    return this.current;
+  }
+
+  /**
+   * Replaces the deadlines (the settings page changed them): requests and websocket connections started from now on
+   * use the new values; a request or a run already under way keeps the deadline it started with.
+   */
+  setTimeouts(timeouts: Partial<ComfyTimeouts>): void {
+    this.current = { ...DEFAULT_TIMEOUTS, ...timeouts };
+    this.socket?.setConnectTimeoutMs(this.current.connectMs);
   }
 
   // ---------------------------------------------------------------- HTTP

@@ -17,3 +17,5 @@ export * from "./protocol";
 export { startSimulator, DEFAULT_SIM_MODELS } from "./simulator/server";
 export type { Simulator, SimulatorOptions } from "./simulator/server";
 export type { NodeBehaviour, NodeContext, NodeResult } from "./simulator/nodes";
+export { ComfyServers, checkComfyUrl } from "./servers";
+export type { ComfyServerConfiguration, ComfyServerInfo, ComfyServersOptions } from "./servers";

@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { ComfyClient } from "./client";
+import type { ComfyServers } from "./servers";
 import { isAppError } from "@/server/errors";
 
 export const INPUT_FILES_PATH = "/files/comfyui/input";
@@ -38,10 +39,11 @@ function readBody(req: IncomingMessage, limit: number): Promise<Buffer | null> {
  * Images for LoadImage-style widgets, through Atelier so the browser never
  * talks to ComfyUI: `POST /files/comfyui/input?name=x.png` uploads the body to
  * ComfyUI's input folder, `GET /files/comfyui/input?name=x.png` shows one.
- * Only plain image file names pass; no path reaches ComfyUI from the client.
+ * Only plain image file names pass; no path reaches ComfyUI from the client. `&server=<url>` picks one of the
+ * configured ComfyUI servers (the one the editor runs on); without it, the default one.
  * @returns true when the request was this route's.
  */
-export function serveInputFile(req: IncomingMessage, res: ServerResponse, url: URL, comfy: ComfyClient): boolean {
+export function serveInputFile(req: IncomingMessage, res: ServerResponse, url: URL, servers: ComfyServers): boolean {
   if (url.pathname !== INPUT_FILES_PATH) return false;
   const name = url.searchParams.get("name") ?? "";
   if (!isSafeInputName(name)) {
@@ -53,6 +55,13 @@ export function serveInputFile(req: IncomingMessage, res: ServerResponse, url: U
     const status = isAppError(e) ? (e.code === "NOT_FOUND" ? 404 : e.code === "COMFYUI_UNREACHABLE" || e.code === "COMFYUI_TIMEOUT" ? 502 : 400) : 500;
     sendJson(res, status, { error: e instanceof Error ? e.message : String(e) });
   };
+  let comfy: ComfyClient;
+  try {
+    comfy = servers.resolve(url.searchParams.get("server") || undefined);
+  } catch (e) {
+    fail(e);
+    return true;
+  }
   if (req.method === "GET") {
     comfy
       .view({ filename: name, subfolder: "", type: "input" }, { media: "image" })

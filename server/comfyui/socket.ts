@@ -69,6 +69,11 @@ export class ComfySocket extends EventEmitter<ComfySocketEvents> {
     return this._state;
   }
 
+  /** The handshake deadline for the next (re)connection. */
+  setConnectTimeoutMs(ms: number): void {
+    this.options = { ...this.options, connectTimeoutMs: ms };
+  }
+
   get url(): string {
     const u = new URL(this.options.baseUrl);
     u.protocol = u.protocol === "https:" ? "wss:" : "ws:";

@@ -13,7 +13,7 @@ import {
   type RunStreamEvent,
   type RunView,
 } from "@/lib/runs";
-import type { ApiPrompt, ComfyClient, ExecutionErrorData, FileRef, HistoryEntry, NodeOutput, RunEvent, RunResult } from "@/server/comfyui";
+import type { ApiPrompt, ComfyClient, ComfyServers, ExecutionErrorData, FileRef, HistoryEntry, NodeOutput, RunEvent, RunResult } from "@/server/comfyui";
 import { AppError, assertNever, isAppError } from "@/server/errors";
 import type { WorkflowRepository } from "@/server/store/workflows";
 import { outputUrl, type RunRepository, type StoredOutput } from "./store";
@@ -43,12 +43,15 @@ export type StartRunInput = {
   /** A draft: stored by hash and recorded as unsaved. */
   document?: WorkflowDocument;
   rerunOf?: string;
+  /** A configured ComfyUI server; without it the default one. */
+  serverUrl?: string;
 };
 
 export interface RunManagerDeps {
   runs: RunRepository;
   workflows: WorkflowRepository;
-  comfy: ComfyClient;
+  /** Every ComfyUI server; a run goes to a configured one and stays with it (its record names it). */
+  servers: ComfyServers;
   dataDir: string;
   now?: () => number;
   newId?: () => string;
@@ -68,8 +71,13 @@ export interface RunManagerDeps {
 
 type Listener = (event: RunStreamEvent) => void;
 
+/** One server's ComfyUI queue as the queue view shows it (prompt ids in order), or why it could not be asked. */
+export type ServerQueue = { url: string; name: string | null; isDefault: boolean; comfy: { running: string[]; pending: string[] } | null; problem: string | null };
+
 interface LiveRun {
   view: RunView;
+  /** The client of the server the run was sent to (`view.serverUrl`). */
+  comfy: ComfyClient;
   prompt: ApiPrompt;
   listeners: Set<Listener>;
   follow: AbortController;
@@ -136,7 +144,7 @@ const formatWait = (ms: number) => (ms < 1_000 ? `${ms} ms` : ms < 120_000 ? `${
 const VIRTUAL_NODE_TYPES = new Set(["Reroute", "PrimitiveNode", "Note", "MarkdownNote"]);
 
 export function createRunManager(deps: RunManagerDeps) {
-  const { runs, workflows, comfy } = deps;
+  const { runs, workflows, servers } = deps;
   const now = deps.now ?? Date.now;
   const newId = deps.newId ?? randomUUID;
   const passes = deps.passes ?? DEFAULT_PROMPT_PASSES;
@@ -175,6 +183,7 @@ export function createRunManager(deps: RunManagerDeps) {
   }
 
   function downloadOutputs(run: LiveRun, nodeId: string, output: NodeOutput | null | undefined): void {
+    const comfy = run.comfy;
     for (const ref of fileRefsOf(output)) {
       const key = `${ref.type}/${ref.subfolder}/${ref.filename}`;
       if (run.seenFiles.has(key)) continue;
@@ -254,7 +263,7 @@ export function createRunManager(deps: RunManagerDeps) {
       case "text":
         break;
       case "connection":
-        if (event.state === "lost") run.view.detail = `Connection to ComfyUI at ${comfy.baseUrl} lost (${event.detail}); reconnecting.`;
+        if (event.state === "lost") run.view.detail = `Connection to ComfyUI at ${run.comfy.baseUrl} lost (${event.detail}); reconnecting.`;
         else if (run.view.detail?.startsWith("Connection to ComfyUI")) run.view.detail = null;
         emit(run, { type: "status", status: run.view.status, queuePosition: run.view.queuePosition, promptId: run.view.promptId, detail: run.view.detail, at: now() });
         break;
@@ -308,7 +317,7 @@ export function createRunManager(deps: RunManagerDeps) {
 
   async function execute(run: LiveRun): Promise<void> {
     try {
-      const result = await comfy.runPrompt(run.prompt, { onEvent: (e) => onEvent(run, e), signal: run.follow.signal, extraData: { extra_pnginfo: { atelier: { runId: run.view.id } } } });
+      const result = await run.comfy.runPrompt(run.prompt, { onEvent: (e) => onEvent(run, e), signal: run.follow.signal, extraData: { extra_pnginfo: { atelier: { runId: run.view.id } } } });
       await finishFromResult(run, result);
     } catch (error) {
       if (run.cancelRequested && run.view.promptId) return finish(run, "cancelled", { detail: "Removed from ComfyUI's queue before it started." });
@@ -340,11 +349,13 @@ export function createRunManager(deps: RunManagerDeps) {
   function newLive(view: RunView, prompt: ApiPrompt): LiveRun {
     let resolveAccepted = () => undefined as void;
     const accepted = new Promise<void>((r) => (resolveAccepted = r));
-    return { view, prompt, listeners: new Set(), follow: new AbortController(), cancelRequested: false, downloads: [], seenFiles: new Set(), nextIndex: 0, executing: null, accepted, resolveAccepted, ended: Promise.resolve() };
+    return { view, comfy: servers.client(view.serverUrl), prompt, listeners: new Set(), follow: new AbortController(), cancelRequested: false, downloads: [], seenFiles: new Set(), nextIndex: 0, executing: null, accepted, resolveAccepted, ended: Promise.resolve() };
   }
 
   /** Starts a run; resolves once ComfyUI accepted it (or refused it, or could not be reached), with the run as it is then. */
   async function start(input: StartRunInput): Promise<RunView> {
+    // Refused before anything is recorded when the server is not a configured one.
+    const comfy = servers.resolve(input.serverUrl);
     const source = resolveDocument(input);
     const base: RunView = {
       id: newId(),
@@ -421,25 +432,33 @@ export function createRunManager(deps: RunManagerDeps) {
       return;
     }
     queueTimer ??= setInterval(() => void refreshQueuePositions(), deps.queuePollMs ?? 1_000);
-    try {
-      const queue = await comfy.getQueue();
-      const order = [...queue.queue_running, ...[...queue.queue_pending].sort((a, b) => a[0] - b[0])].map((item) => item[1]);
-      for (const run of waiting) {
-        const index = order.indexOf(run.view.promptId!);
-        const position = index < 0 ? null : index;
-        if (position !== run.view.queuePosition && run.view.status === "queued") {
-          run.view.queuePosition = position;
-          emit(run, { type: "status", status: "queued", queuePosition: position, promptId: run.view.promptId, at: now() });
+    // Each server has its own queue: one question a server, a silent server keeps its runs' positions as they were.
+    const byServer = new Map<ComfyClient, LiveRun[]>();
+    for (const run of waiting) byServer.set(run.comfy, [...(byServer.get(run.comfy) ?? []), run]);
+    await Promise.all(
+      [...byServer].map(async ([comfy, waitingHere]) => {
+        try {
+          const queue = await comfy.getQueue();
+          const order = [...queue.queue_running, ...[...queue.queue_pending].sort((a, b) => a[0] - b[0])].map((item) => item[1]);
+          for (const run of waitingHere) {
+            const index = order.indexOf(run.view.promptId!);
+            const position = index < 0 ? null : index;
+            if (position !== run.view.queuePosition && run.view.status === "queued") {
+              run.view.queuePosition = position;
+              emit(run, { type: "status", status: "queued", queuePosition: position, promptId: run.view.promptId, at: now() });
+            }
+          }
+        } catch {
+          // Positions are a nicety; the run itself reconciles on its own.
         }
-      }
-    } catch {
-      // Positions are a nicety; the run itself reconciles on its own.
-    }
+      }),
+    );
   }
 
   async function cancel(runId: string): Promise<RunView> {
     const run = live.get(runId);
     if (!run) return runs.getOrThrow(runId);
+    const comfy = run.comfy;
     run.cancelRequested = true;
     const promptId = run.view.promptId;
     if (run.view.status === "pending" || !promptId) return structuredClone(run.view);
@@ -510,6 +529,8 @@ export function createRunManager(deps: RunManagerDeps) {
    */
   async function recoverRun(view: RunView): Promise<void> {
     const run = newLive(view, runs.getPromptOrThrow(view.id));
+    // The server the run was sent to, even one removed from the settings since.
+    const comfy = run.comfy;
     const stored = runs.listOutputs(view.id);
     run.nextIndex = stored.reduce((next, o) => Math.max(next, o.index + 1), 0);
     for (const o of stored) run.seenFiles.add(`${o.type}/${o.subfolder}/${o.filename}`);
@@ -612,8 +633,9 @@ export function createRunManager(deps: RunManagerDeps) {
     cancel,
     recoverInFlight,
 
-    /** Before a run: what the connected server lacks, or why it cannot be asked. */
-    async check(doc: WorkflowDocument): Promise<{ serverUrl: string; reachable: boolean; problem: string | null; missing: RunIssue[] }> {
+    /** Before a run: what the server it will go to (a configured one, else the default) lacks, or why it cannot be asked. */
+    async check(doc: WorkflowDocument, options: { serverUrl?: string } = {}): Promise<{ serverUrl: string; reachable: boolean; problem: string | null; missing: RunIssue[] }> {
+      const comfy = servers.resolve(options.serverUrl);
       try {
         const { catalogue } = await comfy.getNodeCatalogue();
         return { serverUrl: comfy.baseUrl, reachable: true, problem: null, missing: findMissingNodeTypes(doc, catalogue, comfy.baseUrl) };
@@ -622,10 +644,12 @@ export function createRunManager(deps: RunManagerDeps) {
       }
     },
 
-    async rerun(runId: string): Promise<RunView> {
+    /** Runs the exact snapshot of a run again: on `serverUrl`, else on the run's server while it is configured, else on the default one. */
+    async rerun(runId: string, options: { serverUrl?: string } = {}): Promise<RunView> {
       const previous = runs.getOrThrow(runId);
-      if (previous.versionId !== null) return start({ versionId: previous.versionId, rerunOf: runId });
-      return start({ workflowId: previous.workflowId ?? undefined, document: workflows.getDocumentOrThrow(previous.documentHash), rerunOf: runId });
+      const serverUrl = options.serverUrl ?? (servers.isConfigured(previous.serverUrl) ? previous.serverUrl : undefined);
+      if (previous.versionId !== null) return start({ versionId: previous.versionId, rerunOf: runId, serverUrl });
+      return start({ workflowId: previous.workflowId ?? undefined, document: workflows.getDocumentOrThrow(previous.documentHash), rerunOf: runId, serverUrl });
     },
 
     get(runId: string): RunView {
@@ -633,15 +657,25 @@ export function createRunManager(deps: RunManagerDeps) {
       return run ? structuredClone(run.view) : runs.getOrThrow(runId);
     },
 
-    /** Runs in flight (ours) and ComfyUI's own queue, which may hold prompts from other clients. */
-    async queue(): Promise<{ runs: RunView[]; comfy: { running: string[]; pending: string[] } | null; problem: string | null }> {
+    /**
+     * Runs in flight (ours) and the queue of every configured server (and of any other server a run in flight is on),
+     * which may hold prompts from other clients; a server that does not answer has its problem instead.
+     */
+    async queue(): Promise<{ runs: RunView[]; servers: ServerQueue[] }> {
       const ours = [...live.values()].map((r) => structuredClone(r.view));
-      try {
-        const q = await comfy.getQueue();
-        return { runs: ours, comfy: { running: q.queue_running.map((i) => i[1]), pending: [...q.queue_pending].sort((a, b) => a[0] - b[0]).map((i) => i[1]) }, problem: null };
-      } catch (error) {
-        return { runs: ours, comfy: null, problem: (error as Error).message };
-      }
+      const listed = servers.list().map((s) => ({ url: s.url, name: s.name, isDefault: s.isDefault }));
+      for (const run of ours) if (!listed.some((s) => s.url === run.serverUrl)) listed.push({ url: run.serverUrl, name: null, isDefault: false });
+      const queues = await Promise.all(
+        listed.map(async (server): Promise<ServerQueue> => {
+          try {
+            const q = await servers.client(server.url).getQueue();
+            return { ...server, comfy: { running: q.queue_running.map((i) => i[1]), pending: [...q.queue_pending].sort((a, b) => a[0] - b[0]).map((i) => i[1]) }, problem: null };
+          } catch (error) {
+            return { ...server, comfy: null, problem: (error as Error).message };
+          }
+        }),
+      );
+      return { runs: ours, servers: queues };
     },
 
     /** Subscribes to a run: the listener gets changes; the returned snapshot is the state they start from. */

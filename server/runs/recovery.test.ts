@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { buildDocument, buildTxt2ImgGraph } from "@/lib/testing";
 import type { RunView } from "@/lib/runs";
-import { CircuitBreaker, ComfyClient, startSimulator, type Simulator } from "@/server/comfyui";
+import { CircuitBreaker, ComfyClient, ComfyServers, startSimulator, type Simulator } from "@/server/comfyui";
 import { readEnv } from "@/server/env";
 import { createServices, type Services } from "@/server/services";
 import { openDatabase } from "@/server/store/db";
@@ -97,10 +97,11 @@ describe("runs still executing on ComfyUI when Atelier restarts", () => {
     const first = services(dataDir, comfy.url);
     const runId = await startLongRun(first);
     const stepsBefore = first.runManager.get(runId).nodes["3"]!.value;
+    const firstClientId = first.comfy.default.clientId;
     first.close();
 
     const second = services(dataDir, comfy.url);
-    expect(second.comfy.clientId).toBe(first.comfy.clientId);
+    expect(second.comfy.default.clientId).toBe(firstClientId);
     const steps: number[] = [];
     const states: string[] = [];
     second.runManager.subscribe(runId, (e) => {
@@ -166,11 +167,14 @@ describe("a node that started while Atelier was down", () => {
 function restartManager(dataDir: string, comfyuiUrl: string, options: { recoveryTimeoutMs: number }) {
   const db = openDatabase(dataDir);
   const runs = createRunRepository(db);
-  const comfy = new ComfyClient({ baseUrl: comfyuiUrl, breaker: new CircuitBreaker({ failureThreshold: 3, coolDownMs: 60_000 }), retry: { attempts: 1 } });
-  const manager = createRunManager({ runs, workflows: createWorkflowRepository(db), comfy, dataDir, recoveryTimeoutMs: options.recoveryTimeoutMs, recoveryBackoff: { initialMs: 20, maxMs: 100 }, recoveryPollMs: 20 });
+  const servers = new ComfyServers({
+    configuration: { servers: [{ url: comfyuiUrl, name: null, source: "env" }], defaultUrl: comfyuiUrl },
+    createClient: (o) => new ComfyClient({ ...o, breaker: new CircuitBreaker({ failureThreshold: 3, coolDownMs: 60_000 }), retry: { attempts: 1 } }),
+  });
+  const manager = createRunManager({ runs, workflows: createWorkflowRepository(db), servers, dataDir, recoveryTimeoutMs: options.recoveryTimeoutMs, recoveryBackoff: { initialMs: 20, maxMs: 100 }, recoveryPollMs: 20 });
   cleanups.push(() => {
     manager.close();
-    comfy.close();
+    servers.close();
     db.close();
   });
   return { runs, manager };

@@ -172,7 +172,7 @@ describe("running a workflow through the app server on the simulator", () => {
     });
     const { end } = await secondDone;
     expect(end).toMatchObject({ status: "cancelled", detail: "Removed from ComfyUI's queue before it started." });
-    expect((await comfy.whenIdle(), (await api.run.queue.query()).comfy)).toEqual({ running: [], pending: [] });
+    expect((await comfy.whenIdle(), (await api.run.queue.query()).servers)).toEqual([{ url: comfy.url, name: null, isDefault: true, comfy: { running: [], pending: [] }, problem: null }]);
   });
 
   it("reports queue positions while a run waits", async () => {

@@ -150,4 +150,23 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 5,
+    name: "ComfyUI servers added on the settings page, and settings kept in the database",
+    sql: `
+      -- Servers a person added on the settings page (COMFYUI_URL is always a server too and is not stored here).
+      -- Keyed by the base URL as the ComfyUI client normalises it, like comfy_clients.
+      CREATE TABLE comfy_servers (
+        server_url  TEXT PRIMARY KEY,
+        name        TEXT,
+        created_at  INTEGER NOT NULL
+      );
+      -- Values changed on the settings page (the default server, timeout overrides), one JSON value a key.
+      CREATE TABLE app_settings (
+        key         TEXT PRIMARY KEY,
+        value       TEXT NOT NULL,
+        updated_at  INTEGER NOT NULL
+      );
+    `,
+  },
 ];

@@ -2,12 +2,16 @@ import { z } from "zod";
 import { publicProcedure, router } from "@/server/api/trpc";
 import { getCatalogue, getComfyStatus } from "@/server/runs";
 
-export const catalogueRouter = router({
-  /** The connected ComfyUI's node definitions (cached by fingerprint), or the bundled ones with the reason. */
-  get: publicProcedure
-    .input(z.object({ refresh: z.boolean().optional() }).optional())
-    .query(({ ctx, input }) => getCatalogue(ctx.services.comfy, { refresh: input?.refresh })),
+const zServerUrl = z.string().min(1).max(2000).optional();
 
-  /** Whether ComfyUI answers, its URL, queue length and system stats. */
-  status: publicProcedure.query(({ ctx }) => getComfyStatus(ctx.services.comfy)),
+export const catalogueRouter = router({
+  /** A configured ComfyUI's node definitions (the default one's without serverUrl), cached by fingerprint, or the bundled ones with the reason. */
+  get: publicProcedure
+    .input(z.object({ refresh: z.boolean().optional(), serverUrl: zServerUrl }).optional())
+    .query(({ ctx, input }) => getCatalogue(ctx.services.comfy.resolve(input?.serverUrl), { refresh: input?.refresh })),
+
+  /** Whether a configured ComfyUI (the default one without serverUrl) answers, its URL, queue length and system stats. */
+  status: publicProcedure
+    .input(z.object({ serverUrl: zServerUrl }).optional())
+    .query(({ ctx, input }) => getComfyStatus(ctx.services.comfy.resolve(input?.serverUrl))),
 });

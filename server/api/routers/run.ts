@@ -4,6 +4,8 @@ import type { RunStatus } from "@/lib/runs";
 import { publicProcedure, router } from "@/server/api/trpc";
 
 const zRunId = z.string().min(1).max(64);
+/** A configured ComfyUI server's URL; absent means the default server. */
+const zServerUrl = z.string().min(1).max(2000).optional();
 const zRunStatus = z.enum(["pending", "queued", "running", "success", "error", "interrupted", "cancelled", "rejected", "lost", "unknown", "failed"] satisfies [RunStatus, ...RunStatus[]]);
 
 export const runRouter = router({
@@ -14,18 +16,23 @@ export const runRouter = router({
         workflowId: z.string().min(1).optional(),
         versionId: z.number().int().positive().optional(),
         document: zWorkflowDocument.optional(),
+        serverUrl: zServerUrl,
       }),
     )
     .mutation(({ ctx, input }) => ctx.services.runManager.start(input)),
 
-  /** Before running: node types the connected ComfyUI lacks (by name, with the node needing each), or why it cannot be asked. */
-  check: publicProcedure.input(z.object({ document: zWorkflowDocument })).mutation(({ ctx, input }) => ctx.services.runManager.check(input.document)),
+  /** Before running: node types the ComfyUI it will run on lacks (by name, with the node needing each), or why it cannot be asked. */
+  check: publicProcedure
+    .input(z.object({ document: zWorkflowDocument, serverUrl: zServerUrl }))
+    .mutation(({ ctx, input }) => ctx.services.runManager.check(input.document, { serverUrl: input.serverUrl })),
 
   /** Interrupts a running run, or takes a queued one out of ComfyUI's queue. */
   cancel: publicProcedure.input(z.object({ runId: zRunId })).mutation(({ ctx, input }) => ctx.services.runManager.cancel(input.runId)),
 
-  /** Runs the exact snapshot (version or stored draft) another run ran. */
-  rerun: publicProcedure.input(z.object({ runId: zRunId })).mutation(({ ctx, input }) => ctx.services.runManager.rerun(input.runId)),
+  /** Runs the exact snapshot (version or stored draft) another run ran; on its server while configured, unless serverUrl says otherwise. */
+  rerun: publicProcedure
+    .input(z.object({ runId: zRunId, serverUrl: zServerUrl }))
+    .mutation(({ ctx, input }) => ctx.services.runManager.rerun(input.runId, { serverUrl: input.serverUrl })),
 
   get: publicProcedure.input(z.object({ runId: zRunId })).query(({ ctx, input }) => ctx.services.runManager.get(input.runId)),
 
@@ -46,7 +53,7 @@ export const runRouter = router({
     )
     .query(({ ctx, input }) => ctx.services.runs.list(input ?? {})),
 
-  /** Runs in flight and ComfyUI's queue (which may hold other clients' prompts). */
+  /** Runs in flight and every server's ComfyUI queue (which may hold other clients' prompts), with a problem for a silent server. */
   queue: publicProcedure.query(({ ctx }) => ctx.services.runManager.queue()),
 
   /** The run as it is now, then every change until it ends. */
