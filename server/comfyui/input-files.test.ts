@@ -53,4 +53,23 @@ describe("input images for LoadImage widgets", () => {
     expect(res.status).toBe(502);
     expect((await res.json()).error).toMatch(/127\.0\.0\.1:9/);
   });
+
+  it("uploads to the configured server named by ?server=, and refuses one that is not configured", async () => {
+    sim = await startSimulator({ dataDir: mkdtempSync(join(tmpdir(), "atelier-sim-")) });
+    const other = await startSimulator({ dataDir: mkdtempSync(join(tmpdir(), "atelier-sim-")) });
+    try {
+      app = await startTestServer({ COMFYUI_URL: sim.url });
+      const target = `${app.url}/files/comfyui/input?name=dog.png&server=${encodeURIComponent(other.url)}`;
+      const refused = await fetch(target, { method: "POST", body: new Uint8Array(png) });
+      expect(refused.status).toBe(400);
+      expect((await refused.json()).error).toContain(`ComfyUI server "${other.url}" is not configured`);
+      await app.client().system.addServer.mutate({ url: other.url });
+      expect((await fetch(target, { method: "POST", body: new Uint8Array(png) })).status).toBe(200);
+      expect((await fetch(target)).status).toBe(200);
+      // Not on the default server.
+      expect((await fetch(`${app.url}/files/comfyui/input?name=dog.png`)).status).toBe(404);
+    } finally {
+      await other.close();
+    }
+  });
 });
