@@ -6,10 +6,16 @@ import type { InputInfo } from "@/lib/graph/node-def";
 import type { JsonValue } from "@/lib/graph/model";
 import type { NodeCatalogue } from "@/lib/graph/catalogue";
 import { useTRPC } from "@/components/trpc";
+import { useRunServerUrl } from "./server-picker";
 import { useEditorStore } from "./store";
 import { ComboWidget, type WidgetChange } from "./widgets";
 
 const INPUT_FILES = "/files/comfyui/input";
+
+/** An input image on the server the editor runs on (the default one when `serverUrl` is undefined). */
+function inputFileUrl(name: string, serverUrl: string | undefined): string {
+  return `${INPUT_FILES}?name=${encodeURIComponent(name)}${serverUrl === undefined ? "" : `&server=${encodeURIComponent(serverUrl)}`}`;
+}
 
 /** LoadImage's picker: the server's input images, an upload button, and a preview of the chosen one. */
 export const ImageWidget = memo(function ImageWidget({ input, value, onChange, invalid }: { input: InputInfo; value: JsonValue; onChange: WidgetChange; invalid?: string }) {
@@ -17,6 +23,8 @@ export const ImageWidget = memo(function ImageWidget({ input, value, onChange, i
   const queryClient = useQueryClient();
   const store = useEditorStore();
   const fileInput = useRef<HTMLInputElement>(null);
+  // Input images live on the ComfyUI server the graph runs on.
+  const serverUrl = useRunServerUrl();
   const [state, setState] = useState<{ busy: boolean; error: string | null }>({ busy: false, error: null });
   const [broken, setBroken] = useState<string | null>(null);
   const name = typeof value === "string" ? value : "";
@@ -24,11 +32,11 @@ export const ImageWidget = memo(function ImageWidget({ input, value, onChange, i
   const upload = async (file: File) => {
     setState({ busy: true, error: null });
     try {
-      const res = await fetch(`${INPUT_FILES}?name=${encodeURIComponent(file.name)}`, { method: "POST", body: file, headers: { "content-type": file.type || "application/octet-stream" } });
+      const res = await fetch(inputFileUrl(file.name, serverUrl), { method: "POST", body: file, headers: { "content-type": file.type || "application/octet-stream" } });
       const body = (await res.json()) as { name?: string; subfolder?: string; error?: string };
       if (!res.ok || !body.name) throw new Error(body.error ?? `upload failed (${res.status})`);
       // The server's list now has the file: refresh the catalogue so the value validates.
-      const answer = await queryClient.fetchQuery(trpc.catalogue.get.queryOptions({ refresh: true }, { staleTime: 0 }));
+      const answer = await queryClient.fetchQuery(trpc.catalogue.get.queryOptions({ refresh: true, serverUrl }, { staleTime: 0 }));
       if (answer.source === "server") store.getState().setCatalogue(answer.catalogue as NodeCatalogue, "server");
       onChange(body.subfolder ? `${body.subfolder}/${body.name}` : body.name);
       setBroken(null);
@@ -61,7 +69,7 @@ export const ImageWidget = memo(function ImageWidget({ input, value, onChange, i
       {state.error && <p className="error-text widget-image-error">{state.error}</p>}
       {name && broken !== name && (
         // eslint-disable-next-line @next/next/no-img-element -- served by our own checked route; size unknown
-        <img className="widget-image-preview" src={`${INPUT_FILES}?name=${encodeURIComponent(name)}`} alt={`Preview of ${name}`} onError={() => setBroken(name)} />
+        <img className="widget-image-preview" src={inputFileUrl(name, serverUrl)} alt={`Preview of ${name}`} onError={() => setBroken(name)} />
       )}
       {name && broken === name && <p className="muted widget-image-error">No preview: ComfyUI does not have {name}.</p>}
     </div>

@@ -28,6 +28,7 @@ import { DraftBanner } from "@/components/versions/draft-banner";
 import { useDraftAutosave } from "@/components/versions/use-draft-autosave";
 import { DiffHighlightsContext, GhostNode, type GhostFlowNode } from "./diff-overlay";
 import { EditorRun, EditorRunPanel, RunButton, useStartRun } from "./editor-run";
+import { RunServerContext, ServerPicker, useRunServerChoice } from "./server-picker";
 import {
   addNode,
   checkConnection,
@@ -379,12 +380,27 @@ function EditorShell({ offerServerDraft }: { offerServerDraft: boolean }) {
   // Runs are followed above the shell (editor-run.tsx), so their progress does not re-render it.
   const startRunOf = useStartRun();
   const catalogueSource = useEditor((s) => s.catalogueSource);
-  // Node definitions from the connected ComfyUI (its node types, its model lists); the bundled core set until it answers.
-  const catalogueQuery = useMemo(() => trpc.catalogue.get.queryOptions(undefined, { staleTime: 60_000 }), [trpc]);
+  // Where Run goes when several ComfyUI servers are configured; its catalogue is the one the graph is checked against.
+  const runServer = useRunServerChoice();
+  const runServerUrl = runServer.requestUrl;
+  // Node definitions from the ComfyUI the graph will run on (its node types, its model lists); the bundled core set until it answers.
+  const catalogueQuery = useMemo(
+    () => trpc.catalogue.get.queryOptions(runServerUrl === undefined ? undefined : { serverUrl: runServerUrl }, { staleTime: 60_000 }),
+    [trpc, runServerUrl],
+  );
   const serverCatalogue = useQuery(catalogueQuery);
+  /** The server whose catalogue the store holds (null: the bundled one). */
+  const catalogueFrom = useRef<string | null>(null);
   useEffect(() => {
     const answer = serverCatalogue.data;
-    if (answer?.source === "server") store.getState().setCatalogue(answer.catalogue as typeof BUNDLED_CATALOGUE, "server");
+    if (answer?.source === "server") {
+      catalogueFrom.current = answer.serverUrl;
+      store.getState().setCatalogue(answer.catalogue as typeof BUNDLED_CATALOGUE, "server");
+    } else if (answer?.source === "bundled" && catalogueFrom.current !== null && catalogueFrom.current !== answer.serverUrl) {
+      // Another server was picked and it does not answer: its node types are unknown, not the previous server's.
+      catalogueFrom.current = null;
+      store.getState().setCatalogue(BUNDLED_CATALOGUE, "bundled");
+    }
   }, [serverCatalogue.data, store]);
 
 
@@ -392,12 +408,16 @@ function EditorShell({ offerServerDraft }: { offerServerDraft: boolean }) {
     // A run started before the server's catalogue arrived would be checked against the bundled one only (which knows no
     // model files): wait for the answer in flight (or ask again when it is stale), so the check uses what ComfyUI has.
     // Bounded: a ComfyUI that does not answer must not hold the click up; the server checks the graph again anyway.
-    if (store.getState().catalogueSource !== "server") {
+    // The same when another server was picked since its catalogue arrived.
+    if (store.getState().catalogueSource !== "server" || (runServer.url !== null && catalogueFrom.current !== runServer.url)) {
       const answer = await Promise.race([
         queryClient.fetchQuery(catalogueQuery).catch(() => null),
         new Promise<null>((resolve) => window.setTimeout(() => resolve(null), CATALOGUE_WAIT_MS)),
       ]);
-      if (answer?.source === "server") store.getState().setCatalogue(answer.catalogue as typeof BUNDLED_CATALOGUE, "server");
+      if (answer?.source === "server") {
+        catalogueFrom.current = answer.serverUrl;
+        store.getState().setCatalogue(answer.catalogue as typeof BUNDLED_CATALOGUE, "server");
+      }
     }
     const s = store.getState();
     const errors = s.issues.filter((i) => i.severity === "error");
@@ -409,9 +429,9 @@ function EditorShell({ offerServerDraft }: { offerServerDraft: boolean }) {
     // The exact saved version when nothing changed (traceable to it); otherwise the draft, recorded as unsaved.
     const target = s.doc === s.savedDoc && s.baseVersionId !== null ? { workflowId: s.workflowId, versionId: s.baseVersionId } : { workflowId: s.workflowId, document: s.doc };
     // The request leaves first; opening the run panel renders after it.
-    startRunOf(target);
+    startRunOf(runServer.url === null ? target : { ...target, serverUrl: runServer.url });
     s.setPanel("run");
-  }, [store, startRunOf, queryClient, catalogueQuery]);
+  }, [store, startRunOf, queryClient, catalogueQuery, runServer.url]);
   const runFromButton = useCallback(() => void startRun(), [startRun]);
   const [importInfo, setImportInfo] = useState<{ warnings: { message: string }[]; missingNodeTypes: string[] } | null>(null);
   const pointer = useRef({ screenX: 200, screenY: 200 });
@@ -792,201 +812,204 @@ function EditorShell({ offerServerDraft }: { offerServerDraft: boolean }) {
   const groupsOrder: Command["group"][] = ["File", "Edit", "Node", "View", "Run"];
 
   return (
-    <section className="editor">
-      <div className="editor-toolbar">
-        <h1 className="editor-title">{name}</h1>
-        <nav className="menubar" aria-label="Editor menu">
-          {groupsOrder.map((g) => (
-            <div className="menu" key={g}>
-              <button type="button" aria-haspopup="menu" aria-expanded={openMenu === g} onClick={() => setOpenMenu(openMenu === g ? null : g)}>
-                {g}
-              </button>
-              {openMenu === g && (
-                <ul role="menu" className="menu-list">
-                  {COMMANDS.filter((c) => c.group === g).map((c) => {
-                    const enabled = !c.enabled || c.enabled(store.getState());
-                    return (
-                      <li key={c.id} role="none">
-                        <button type="button" role="menuitem" disabled={!enabled} title={!enabled ? c.disabledReason : undefined} onClick={() => run(c)}>
-                          <span>{c.label}</span>
-                          {c.keys && <kbd>{c.keys[0]}</kbd>}
-                        </button>
-                      </li>
-                    );
-                  })}
-                </ul>
-              )}
-            </div>
-          ))}
-        </nav>
-        <span className="hash" title={`Semantic hash of this graph: ${graphHash}`} data-testid="graph-hash">
-          #{graphHash.slice(0, 8)}
-        </span>
-        <span className="muted" data-testid="save-state">
-          {save.isPending ? "Saving…" : dirty ? "Unsaved changes" : `Version ${baseVersionId ?? "—"}`}
-        </span>
-        <button type="button" className={`problems-button${problemCount > 0 ? " has-problems" : ""}`} onClick={() => store.getState().setPanel(panel === "problems" ? null : "problems")}>
-          Problems {problemCount > 0 ? `(${problemCount})` : ""}
-        </button>
-        <button type="button" onClick={() => store.getState().setPanel(panel === "history" ? null : "history")}>
-          History
-        </button>
-        <button type="button" onClick={() => store.getState().setPanel(panel === "json" ? null : "json")}>
-          JSON
-        </button>
-        <button type="button" className="primary" onClick={doSave} disabled={save.isPending}>
-          Save
-        </button>
-        <RunButton
-          onRun={runFromButton}
-          title={catalogueSource === "server" ? "Run on ComfyUI (Ctrl+Enter)" : (serverCatalogue.data?.reason ?? "Run on ComfyUI (Ctrl+Enter)")}
-        />
-      </div>
-      {notice && (
-        <div className={`notice notice-${notice.tone}`} role={notice.tone === "error" ? "alert" : "status"} data-testid="notice">
-          <span>{notice.text}</span>
-          <button type="button" aria-label="Dismiss" onClick={() => store.getState().notify(null)}>
-            ×
-          </button>
-        </div>
-      )}
-      {compare && (
-        <div className="notice notice-compare" role="status" data-testid="compare-banner">
-          <span>
-            Comparing with {compare.label}:{" "}
-            {["added", "changed", "removed", "moved"]
-              .map((k) => [k, Object.values(highlights).filter((h) => h.status === k).length] as const)
-              .filter(([, n]) => n > 0)
-              .map(([k, n]) => `${n} ${k}`)
-              .join(", ") || "no differences"}
+    <RunServerContext.Provider value={runServerUrl}>
+      <section className="editor">
+        <div className="editor-toolbar">
+          <h1 className="editor-title">{name}</h1>
+          <nav className="menubar" aria-label="Editor menu">
+            {groupsOrder.map((g) => (
+              <div className="menu" key={g}>
+                <button type="button" aria-haspopup="menu" aria-expanded={openMenu === g} onClick={() => setOpenMenu(openMenu === g ? null : g)}>
+                  {g}
+                </button>
+                {openMenu === g && (
+                  <ul role="menu" className="menu-list">
+                    {COMMANDS.filter((c) => c.group === g).map((c) => {
+                      const enabled = !c.enabled || c.enabled(store.getState());
+                      return (
+                        <li key={c.id} role="none">
+                          <button type="button" role="menuitem" disabled={!enabled} title={!enabled ? c.disabledReason : undefined} onClick={() => run(c)}>
+                            <span>{c.label}</span>
+                            {c.keys && <kbd>{c.keys[0]}</kbd>}
+                          </button>
+                        </li>
+                      );
+                    })}
+                  </ul>
+                )}
+              </div>
+            ))}
+          </nav>
+          <span className="hash" title={`Semantic hash of this graph: ${graphHash}`} data-testid="graph-hash">
+            #{graphHash.slice(0, 8)}
           </span>
-          <button type="button" onClick={() => store.getState().setCompare(null)}>
-            Stop comparing
+          <span className="muted" data-testid="save-state">
+            {save.isPending ? "Saving…" : dirty ? "Unsaved changes" : `Version ${baseVersionId ?? "—"}`}
+          </span>
+          <button type="button" className={`problems-button${problemCount > 0 ? " has-problems" : ""}`} onClick={() => store.getState().setPanel(panel === "problems" ? null : "problems")}>
+            Problems {problemCount > 0 ? `(${problemCount})` : ""}
           </button>
+          <button type="button" onClick={() => store.getState().setPanel(panel === "history" ? null : "history")}>
+            History
+          </button>
+          <button type="button" onClick={() => store.getState().setPanel(panel === "json" ? null : "json")}>
+            JSON
+          </button>
+          <button type="button" className="primary" onClick={doSave} disabled={save.isPending}>
+            Save
+          </button>
+          <ServerPicker choice={runServer} />
+          <RunButton
+            onRun={runFromButton}
+            title={catalogueSource === "server" ? "Run on ComfyUI (Ctrl+Enter)" : (serverCatalogue.data?.reason ?? "Run on ComfyUI (Ctrl+Enter)")}
+          />
         </div>
-      )}
-      {conflict && baseVersionId !== null && (
-        <Suspense fallback={null}>
-        <ConflictDialog
-          workflowId={workflowId}
-          baseVersionId={baseVersionId}
-          document={store.getState().doc}
-          onClose={() => setConflict(false)}
-          onRebased={({ document, headVersionId }) => {
-            const s = store.getState();
-            s.replaceDocument(document, `Rebase on version ${headVersionId}`);
-            store.setState({ baseVersionId: headVersionId });
-            setConflict(false);
-            s.notify(`Your changes now sit on version ${headVersionId}; check them and save.`);
-          }}
-          onBranched={(id) => {
-            setConflict(false);
-            void clearDraft(workflowId).then(() => router.push(`/workflows/${id}`));
-          }}
-        />
-        </Suspense>
-      )}
-      {serverDraftOffered && !dirty && (
-        <DraftBanner
-          workflowId={workflowId}
-          onRecover={(d) => {
-            const s = store.getState();
-            s.replaceDocument(d.document, "Recover autosaved draft");
-            store.setState({ baseVersionId: d.baseVersionId });
-            setServerDraftOffered(false);
-            s.notify("Recovered the autosaved draft");
-          }}
-        />
-      )}
-      {importInfo && <ImportNotice warnings={importInfo.warnings} missingNodeTypes={importInfo.missingNodeTypes} onDismiss={() => setImportInfo(null)} />}
-      <div className="editor-body">
-        <div
-          ref={canvasRef}
-          className="canvas"
-          data-testid="canvas"
-          onMouseMove={(e) => {
-            // Screen position only: turning it into a flow position measures the canvas, which on every mouse move
-            // of a drag would force a layout; pointerAt() does it when a command needs it.
-            pointer.current = { screenX: e.clientX, screenY: e.clientY };
-          }}
-          onDoubleClick={(e) => {
-            if (!(e.target as HTMLElement).classList.contains("react-flow__pane")) return;
-            const at = flow.screenToFlowPosition({ x: e.clientX, y: e.clientY });
-            store.getState().openSearch({ at, screen: { x: e.clientX, y: e.clientY } });
-          }}
-          onDragOver={(e) => {
-            if (e.dataTransfer.types.includes("Files")) e.preventDefault();
-          }}
-          onDrop={onDrop}
-        >
-          <DiffHighlightsContext.Provider value={highlights}>
-          {startViewport && (
-          <LowDetailBoundary>
-          <CanvasFlow startViewport={startViewport} highlights={highlights} gesture={gesture} handlers={flowHandlers} />
-          </LowDetailBoundary>
-          )}
-          </DiffHighlightsContext.Provider>
-        </div>
-        {panel === "problems" && <ProblemsPanel onClose={() => store.getState().setPanel(null)} />}
-        {panel === "run" && (
-          <SidePanel label="Run" onClose={() => store.getState().setPanel(null)}>
-            <EditorRunPanel
-              onSelectNode={(nodeId) => {
-                const id = nodeId.split(":")[0]!;
-                store.getState().setSelection({ nodes: new Set([id]), groups: new Set(), edges: new Set() });
-                fit([id], { duration: 250, maxZoom: 1.2 });
-              }}
-            />
-          </SidePanel>
+        {notice && (
+          <div className={`notice notice-${notice.tone}`} role={notice.tone === "error" ? "alert" : "status"} data-testid="notice">
+            <span>{notice.text}</span>
+            <button type="button" aria-label="Dismiss" onClick={() => store.getState().notify(null)}>
+              ×
+            </button>
+          </div>
         )}
-        {panel === "history" && (
-          <SidePanel label="History" extra={<Link href={`/workflows/${workflowId}/history`}>Full history, publish, upgrade</Link>} onClose={() => store.getState().setPanel(null)}>
-            <Suspense fallback={<p className="muted">Loading history…</p>}>
-            <HistoryPanel
-              workflowId={workflowId}
-              onRestore={() => {
-                // The head moved to the restored content: reload from it. Unsaved changes stay in the local
-                // draft, which will then report the conflict instead of being lost.
-                if (!selectDirty(store.getState())) void clearDraft(workflowId).then(() => window.location.reload());
-                else window.location.reload();
-              }}
-              onFork={(id) => router.push(`/workflows/${id}`)}
-              onOpenDiff={(fromId) => {
-                void queryClient
-                  .fetchQuery(trpc.version.get.queryOptions({ versionId: fromId }))
-                  .then((v) => store.getState().setCompare({ label: `version ${fromId}`, before: v.document }))
-                  .catch((e: unknown) => store.getState().notify(`Could not load version ${fromId}: ${errorMessage(e)}`, "error"));
-              }}
-            />
-            </Suspense>
-          </SidePanel>
+        {compare && (
+          <div className="notice notice-compare" role="status" data-testid="compare-banner">
+            <span>
+              Comparing with {compare.label}:{" "}
+              {["added", "changed", "removed", "moved"]
+                .map((k) => [k, Object.values(highlights).filter((h) => h.status === k).length] as const)
+                .filter(([, n]) => n > 0)
+                .map(([k, n]) => `${n} ${k}`)
+                .join(", ") || "no differences"}
+            </span>
+            <button type="button" onClick={() => store.getState().setCompare(null)}>
+              Stop comparing
+            </button>
+          </div>
         )}
-        {panel === "json" && (
+        {conflict && baseVersionId !== null && (
           <Suspense fallback={null}>
-          <DocumentJsonPanel catalogue={catalogue} onApply={(next) => {
-              store.getState().replaceDocument(next, "Edit JSON");
-              window.setTimeout(() => fit(), 50);
-            }} onClose={() => store.getState().setPanel(null)} />
+          <ConflictDialog
+            workflowId={workflowId}
+            baseVersionId={baseVersionId}
+            document={store.getState().doc}
+            onClose={() => setConflict(false)}
+            onRebased={({ document, headVersionId }) => {
+              const s = store.getState();
+              s.replaceDocument(document, `Rebase on version ${headVersionId}`);
+              store.setState({ baseVersionId: headVersionId });
+              setConflict(false);
+              s.notify(`Your changes now sit on version ${headVersionId}; check them and save.`);
+            }}
+            onBranched={(id) => {
+              setConflict(false);
+              void clearDraft(workflowId).then(() => router.push(`/workflows/${id}`));
+            }}
+          />
           </Suspense>
         )}
-      </div>
-      {search && (
-        <NodeSearch catalogue={catalogue} request={search} commands={COMMANDS} onPick={pickFromSearch} onCommand={(c) => { store.getState().openSearch(null); run(c); }} onClose={() => store.getState().openSearch(null)} />
-      )}
-      {shortcutsOpen && <ShortcutsSheet onClose={() => store.getState().setShortcutsOpen(false)} />}
-      <input
-        ref={fileInput}
-        type="file"
-        accept=".json,.png,.webp,application/json,image/png,image/webp"
-        aria-label="Import workflow file"
-        hidden
-        onChange={(e) => {
-          const file = e.target.files?.[0];
-          e.target.value = "";
-          if (file) void importFile(file);
-        }}
-      />
-    </section>
+        {serverDraftOffered && !dirty && (
+          <DraftBanner
+            workflowId={workflowId}
+            onRecover={(d) => {
+              const s = store.getState();
+              s.replaceDocument(d.document, "Recover autosaved draft");
+              store.setState({ baseVersionId: d.baseVersionId });
+              setServerDraftOffered(false);
+              s.notify("Recovered the autosaved draft");
+            }}
+          />
+        )}
+        {importInfo && <ImportNotice warnings={importInfo.warnings} missingNodeTypes={importInfo.missingNodeTypes} onDismiss={() => setImportInfo(null)} />}
+        <div className="editor-body">
+          <div
+            ref={canvasRef}
+            className="canvas"
+            data-testid="canvas"
+            onMouseMove={(e) => {
+              // Screen position only: turning it into a flow position measures the canvas, which on every mouse move
+              // of a drag would force a layout; pointerAt() does it when a command needs it.
+              pointer.current = { screenX: e.clientX, screenY: e.clientY };
+            }}
+            onDoubleClick={(e) => {
+              if (!(e.target as HTMLElement).classList.contains("react-flow__pane")) return;
+              const at = flow.screenToFlowPosition({ x: e.clientX, y: e.clientY });
+              store.getState().openSearch({ at, screen: { x: e.clientX, y: e.clientY } });
+            }}
+            onDragOver={(e) => {
+              if (e.dataTransfer.types.includes("Files")) e.preventDefault();
+            }}
+            onDrop={onDrop}
+          >
+            <DiffHighlightsContext.Provider value={highlights}>
+            {startViewport && (
+            <LowDetailBoundary>
+            <CanvasFlow startViewport={startViewport} highlights={highlights} gesture={gesture} handlers={flowHandlers} />
+            </LowDetailBoundary>
+            )}
+            </DiffHighlightsContext.Provider>
+          </div>
+          {panel === "problems" && <ProblemsPanel onClose={() => store.getState().setPanel(null)} />}
+          {panel === "run" && (
+            <SidePanel label="Run" onClose={() => store.getState().setPanel(null)}>
+              <EditorRunPanel
+                onSelectNode={(nodeId) => {
+                  const id = nodeId.split(":")[0]!;
+                  store.getState().setSelection({ nodes: new Set([id]), groups: new Set(), edges: new Set() });
+                  fit([id], { duration: 250, maxZoom: 1.2 });
+                }}
+              />
+            </SidePanel>
+          )}
+          {panel === "history" && (
+            <SidePanel label="History" extra={<Link href={`/workflows/${workflowId}/history`}>Full history, publish, upgrade</Link>} onClose={() => store.getState().setPanel(null)}>
+              <Suspense fallback={<p className="muted">Loading history…</p>}>
+              <HistoryPanel
+                workflowId={workflowId}
+                onRestore={() => {
+                  // The head moved to the restored content: reload from it. Unsaved changes stay in the local
+                  // draft, which will then report the conflict instead of being lost.
+                  if (!selectDirty(store.getState())) void clearDraft(workflowId).then(() => window.location.reload());
+                  else window.location.reload();
+                }}
+                onFork={(id) => router.push(`/workflows/${id}`)}
+                onOpenDiff={(fromId) => {
+                  void queryClient
+                    .fetchQuery(trpc.version.get.queryOptions({ versionId: fromId }))
+                    .then((v) => store.getState().setCompare({ label: `version ${fromId}`, before: v.document }))
+                    .catch((e: unknown) => store.getState().notify(`Could not load version ${fromId}: ${errorMessage(e)}`, "error"));
+                }}
+              />
+              </Suspense>
+            </SidePanel>
+          )}
+          {panel === "json" && (
+            <Suspense fallback={null}>
+            <DocumentJsonPanel catalogue={catalogue} onApply={(next) => {
+                store.getState().replaceDocument(next, "Edit JSON");
+                window.setTimeout(() => fit(), 50);
+              }} onClose={() => store.getState().setPanel(null)} />
+            </Suspense>
+          )}
+        </div>
+        {search && (
+          <NodeSearch catalogue={catalogue} request={search} commands={COMMANDS} onPick={pickFromSearch} onCommand={(c) => { store.getState().openSearch(null); run(c); }} onClose={() => store.getState().openSearch(null)} />
+        )}
+        {shortcutsOpen && <ShortcutsSheet onClose={() => store.getState().setShortcutsOpen(false)} />}
+        <input
+          ref={fileInput}
+          type="file"
+          accept=".json,.png,.webp,application/json,image/png,image/webp"
+          aria-label="Import workflow file"
+          hidden
+          onChange={(e) => {
+            const file = e.target.files?.[0];
+            e.target.value = "";
+            if (file) void importFile(file);
+          }}
+        />
+      </section>
+    </RunServerContext.Provider>
   );
 }
 

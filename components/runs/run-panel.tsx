@@ -62,6 +62,9 @@ export function RunPanel({ controller, onSelectNode, hideDetailsLink }: RunPanel
         {elapsed !== null ? <span>{formatDuration(elapsed)}</span> : null}
         {run.cachedNodes.length > 0 ? <span>{run.cachedNodes.length} cached</span> : null}
         {run.unsaved ? <span>unsaved draft</span> : run.versionId !== null ? <span>version {run.versionId}</span> : null}
+        <span data-testid="run-server" title="The ComfyUI server this run went to">
+          on {run.serverUrl}
+        </span>
         {/* No prefetch: it would have the server render the run page just as the run starts, delaying its POST /prompt. */}
         {hideDetailsLink ? null : (
           <Link href={`/runs/${run.id}`} prefetch={false}>

@@ -71,6 +71,7 @@ export function RunsListPage() {
             <th>Outputs</th>
             <th>Status</th>
             <th>Workflow / version</th>
+            <th>Server</th>
             <th>When</th>
             <th>Took</th>
             <th />
@@ -99,6 +100,9 @@ export function RunsListPage() {
                   <div className={`${styles.mono} muted`}>
                     {run.unsaved ? "unsaved draft" : href ? <Link href={href}>version {run.versionId}</Link> : null} · {run.graphHash.slice(0, 10)}
                   </div>
+                </td>
+                <td className={styles.mono} data-testid="run-row-server">
+                  {run.serverUrl}
                 </td>
                 <td>{new Date(run.createdAt).toLocaleString()}</td>
                 <td>{formatDuration(run.startedAt !== null && run.finishedAt !== null ? run.finishedAt - run.startedAt : null)}</td>
