@@ -6,6 +6,9 @@ import { defineConfig } from "@playwright/test";
 const port = Number(process.env.E2E_PORT ?? 3217);
 // The ComfyUI simulator the app runs workflows on (fast: 5 ms a node, 5 ms a step).
 const simPort = Number(process.env.E2E_SIM_PORT ?? 3218);
+// A second simulator the app does not know about until a spec adds it on the settings page (e2e/servers.spec.ts).
+const sim2Port = Number(process.env.E2E_SIM2_PORT ?? 3219);
+process.env.E2E_SIM2_PORT = String(sim2Port);
 // A fresh database for every run, so tests see only what they create.
 const dataDir = process.env.E2E_DATA_DIR ?? mkdtempSync(join(tmpdir(), "atelier-e2e-"));
 process.env.E2E_DATA_DIR = dataDir;
@@ -42,6 +45,13 @@ export default defineConfig({
     {
       command: `node --import tsx server/comfyui/simulator/main.ts --port ${simPort} --delay 5 --step-delay 5 --data ${join(dataDir, "sim")}`,
       url: `http://127.0.0.1:${simPort}/system_stats`,
+      reuseExistingServer: false,
+      timeout: 60_000,
+      stdout: "pipe",
+    },
+    {
+      command: `node --import tsx server/comfyui/simulator/main.ts --port ${sim2Port} --delay 5 --step-delay 5 --data ${join(dataDir, "sim2")}`,
+      url: `http://127.0.0.1:${sim2Port}/system_stats`,
       reuseExistingServer: false,
       timeout: 60_000,
       stdout: "pipe",

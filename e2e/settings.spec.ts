@@ -6,6 +6,7 @@ test("the settings page shows the ComfyUI it talks to and the timeouts in force"
   const settings = page.getByTestId("settings-page");
   await expect(settings).toBeVisible();
   await expect(page.getByTestId("settings-comfyui-status")).toContainText(/reachable|answers/i);
+  await expect(page.getByTestId("settings-comfyui-server").first()).toContainText("from COMFYUI_URL");
   await expect(page.getByTestId("settings-timeouts")).toContainText("COMFYUI_CONNECT_TIMEOUT_MS");
   await expect(settings).not.toContainText("ATELIER_TOKEN=");
 });

@@ -67,7 +67,7 @@ function ServerRow({ server, onChanged }: { server: ComfyServerInfo; onChanged: 
   const remove = useMutation(trpc.system.removeServer.mutationOptions({ onSuccess: onChanged }));
   const makeDefault = useMutation(trpc.system.setDefaultServer.mutationOptions({ onSuccess: onChanged }));
   return (
-    <tr data-testid="settings-server" data-url={server.url} data-default={server.isDefault ? "true" : "false"}>
+    <tr data-testid="settings-comfyui-server" data-url={server.url} data-default={server.isDefault ? "true" : "false"}>
       <td>
         {server.name ? <strong>{server.name} </strong> : null}
         <code>{server.url}</code>
