@@ -64,7 +64,7 @@ async function main() {
   server.on("error", (err: NodeJS.ErrnoException) => fail(`server error: ${err.message}`));
   server.listen(env.port, env.host, () => {
     const shownHost = env.host.includes(":") ? `[${env.host}]` : env.host;
-    console.log(`atelier: ready on http://${shownHost}:${env.port} (data in ${env.dataDir}; ComfyUI expected at ${env.comfyuiUrl})`);
+    console.log(`atelier: ready on http://${shownHost}:${env.port} (data in ${env.dataDir}; ComfyUI expected at ${services.comfy.list().map((s) => `${s.url}${s.isDefault ? " (default)" : ""}`).join(", ")})`);
   });
 
   let stopping = false;

@@ -96,6 +96,9 @@ export class ComfyServers {
 
   /** The client for any server URL, configured or not (runs recorded on a server that was removed since). */
   client(url: string): ComfyClient {
+    // Callers mostly pass a URL normalised already (run records, the list): skip parsing it again on the run path.
+    const known = this.clients.get(url);
+    if (known) return known;
     const key = normalizeComfyUrl(url);
     let client = this.clients.get(key);
     if (!client) {
