@@ -30,6 +30,10 @@ export function checkComfyUrl(text: string): { ok: true; url: string } | { ok: f
   const trimmed = text.trim();
   const shown = JSON.stringify(trimmed.slice(0, 200));
   if (trimmed === "") return { ok: false, problem: "The server URL is empty; give one like http://127.0.0.1:8188." };
+  // "127.0.0.1:8188" or "localhost:8188": the most common slip, and "localhost:" would even parse as a scheme.
+  if (!/^[a-z][a-z0-9+.-]*:\/\//i.test(trimmed) && /^[\w.-]+(:\d+)?(\/.*)?$/.test(trimmed)) {
+    return { ok: false, problem: `${shown} has no http:// or https:// in front; did you mean "http://${trimmed}"?` };
+  }
   let url: URL;
   try {
     url = new URL(trimmed);
