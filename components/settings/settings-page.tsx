@@ -172,7 +172,7 @@ function TimeoutRow({ timeout, onChanged }: { timeout: TimeoutSetting; onChanged
             {formatMs(timeout.ms)} <span className="muted">({timeout.ms} ms)</span>
           </>
         ) : (
-          <form className={styles.inline} onSubmit={submit}>
+          <form className={styles.inline} onSubmit={submit} noValidate>
             <input
               type="number"
               min={1}
