@@ -1,4 +1,5 @@
 import { expect, test, type Page } from "@playwright/test";
+import { buildDocument, buildTxt2ImgGraph } from "@/lib/testing";
 
 async function trpc<T>(page: Page, path: string, input: unknown): Promise<T> {
   const res = await page.request.post(`/api/trpc/${path}`, { data: input });
@@ -104,4 +105,48 @@ test("publishes a workflow as a template, then refuses a too-small bump with the
 
   await page.goto("/templates");
   await expect(page.getByTestId("template-card").filter({ hasText: "Publish e2e" })).toContainText("v1.0.0");
+});
+
+test("the gallery says which templates the ComfyUI server cannot run as they are, and can show only the ones it can", async ({ page }) => {
+  const sim = "http://127.0.0.1:3218";
+  // A template whose graph and declared model the simulator has (the built-in ones declare real checkpoints it lacks).
+  const wf = await trpc<{ id: string }>(page, "workflow.create", {
+    name: "Sim runnable",
+    document: buildDocument(buildTxt2ImgGraph({ checkpoint: "sim-sd15.safetensors" }), { metadata: { name: "Sim runnable" } }),
+  });
+  await trpc(page, "template.publish", {
+    templateId: "sim-runnable",
+    workflowId: wf.id,
+    interface: { parameters: [], outputs: [] },
+    metadata: {
+      title: "Sim runnable",
+      description: "Runs on the simulator.",
+      category: "Text to image",
+      tags: [],
+      mediaType: "image",
+      requiredNodes: ["CheckpointLoaderSimple", "CLIPTextEncode", "EmptyLatentImage", "KSampler", "VAEDecode", "SaveImage"],
+      requiredModels: [{ name: "sim-sd15.safetensors", folder: "checkpoints" }],
+      minVramGb: 4,
+    },
+    changelog: "First version.",
+  });
+
+  await page.goto("/templates");
+  const cards = page.getByTestId("template-card");
+  const sd15 = cards.filter({ hasText: "Text to image (SD 1.5)" });
+  await expect(sd15.getByTestId("template-shortfall")).toHaveText(`Not on ComfyUI at ${sim}: v1-5-pruned-emaonly.safetensors`);
+  await expect(sd15.getByTestId("template-shortfall")).toHaveAttribute("title", `ComfyUI at ${sim} lacks: model checkpoints/v1-5-pruned-emaonly.safetensors`);
+  await expect(cards.filter({ hasText: "Sim runnable" }).getByTestId("template-shortfall")).toHaveCount(0);
+
+  await page.getByLabel("Only what my ComfyUI can run").check();
+  await expect(cards).toHaveCount(1);
+  await expect(cards.first()).toContainText("Sim runnable");
+  await page.getByLabel("Only what my ComfyUI can run").uncheck();
+
+  // The template's page checks each version.
+  await sd15.click();
+  await expect(page.getByRole("heading", { name: "Text to image (SD 1.5)" })).toBeVisible();
+  const versions = page.getByTestId("template-version");
+  await expect(versions).toHaveCount(3);
+  for (let i = 0; i < 3; i++) await expect(versions.nth(i).getByTestId("template-shortfall")).toContainText("v1-5-pruned-emaonly.safetensors");
 });

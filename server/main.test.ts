@@ -1,7 +1,7 @@
-import { spawnSync } from "node:child_process";
-import { writeFileSync, mkdtempSync } from "node:fs";
+import { spawn, spawnSync } from "node:child_process";
+import { existsSync, writeFileSync, mkdtempSync } from "node:fs";
 import { createServer, type Server } from "node:net";
-import { tmpdir } from "node:os";
+import { hostname, tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 
@@ -36,6 +36,32 @@ describe("npm start", () => {
     expect(r.status).toBe(1);
     expect(r.stderr).toMatch(/^atelier: Cannot write to the data directory .*not-a-dir\/data \(ENOTDIR\); make it writable or set ATELIER_DATA_DIR/);
     expect(r.stderr.split("\n")).toHaveLength(1);
+  });
+
+  it("refuses a second server on the same data directory, naming the first, and frees the directory when it stops", async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), "atelier-main-"));
+    const holder = spawn(process.execPath, ["-e", "setTimeout(() => {}, 60_000)"], { stdio: "ignore" });
+    try {
+      writeFileSync(join(dataDir, "atelier.lock"), JSON.stringify({ pid: holder.pid, host: hostname(), port: 3217, startedAt: 0 }));
+      const r = start({ PORT: "0", ATELIER_DATA_DIR: dataDir });
+      expect(r.status).toBe(1);
+      expect(r.stderr).toBe(
+        `atelier: Another Atelier server (pid ${holder.pid}, port 3217, since 1970-01-01T00:00:00.000Z) is using the data directory ${dataDir}. Stop it, or start this one with ATELIER_DATA_DIR set to another directory. If no Atelier is running there, delete ${join(dataDir, "atelier.lock")}.`,
+      );
+    } finally {
+      holder.kill();
+    }
+    // The holder is gone: its lock is taken over; this start then fails on a taken port and releases the lock on exit.
+    await new Promise((r) => holder.once("exit", r));
+    const blocker: Server = createServer();
+    await new Promise<void>((resolve) => blocker.listen(0, "127.0.0.1", resolve));
+    try {
+      const r = start({ PORT: String((blocker.address() as { port: number }).port), ATELIER_DATA_DIR: dataDir });
+      expect(r.stderr).toContain("is already in use");
+      expect(existsSync(join(dataDir, "atelier.lock"))).toBe(false);
+    } finally {
+      blocker.close();
+    }
   });
 
   it("refuses a bad PORT with the variable's name", () => {

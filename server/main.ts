@@ -10,6 +10,8 @@ import { readEnv } from "./env";
 import { isAppError } from "./errors";
 import { createAppServer } from "./http";
 import { createServices } from "./services";
+import { lockDataDir } from "./store/data-dir-lock";
+import { ensureWritableDir } from "./store/db";
 
 function fail(message: string): never {
   console.error(`atelier: ${message}`);
@@ -31,11 +33,17 @@ async function main() {
   const env = read.env;
 
   let services;
+  let unlock = () => {};
   try {
+    // Before the database: one server per data directory (they would share a ComfyUI client id and recover the same runs).
+    ensureWritableDir(env.dataDir);
+    unlock = lockDataDir(env.dataDir, { port: env.port });
     services = createServices(env);
   } catch (e) {
+    unlock();
     fail(isAppError(e) ? e.message : `could not open the database: ${(e as Error).message}`);
   }
+  process.on("exit", unlock);
 
   const portError = await portIsFree(env.port, env.host);
   if (portError) {

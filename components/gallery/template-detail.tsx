@@ -8,6 +8,7 @@ import { ErrorText } from "@/components/ui/error-text";
 import { DiffList } from "@/components/versions/diff-list";
 import type { DocumentDiff } from "@/lib/graph/diff";
 import styles from "./gallery.module.css";
+import { Shortfall } from "./shortfall";
 import { TemplateThumbnail } from "./thumbnail";
 
 function labelOf(data: { before: { graph: { nodes: { id: string; type: string; title?: string }[] } }; after: { graph: { nodes: { id: string; type: string; title?: string }[] } } }, id: string): string | undefined {
@@ -21,6 +22,8 @@ export function TemplateDetail({ templateId }: { templateId: string }) {
   const router = useRouter();
   const queryClient = useQueryClient();
   const t = useQuery(trpc.template.get.queryOptions({ id: templateId }));
+  // Every version checked against the connected ComfyUI: what each needs that it lacks.
+  const requirements = useQuery(trpc.template.requirements.queryOptions({ id: templateId }, { staleTime: 60_000 }));
   const versions = t.data?.versions ?? [];
   const [from, setFrom] = useState<string | null>(null);
   const [to, setTo] = useState<string | null>(null);
@@ -47,6 +50,7 @@ export function TemplateDetail({ templateId }: { templateId: string }) {
         </div>
       </div>
       <ErrorText error={use.error} />
+      {requirements.data?.problem ? <p className="muted">{requirements.data.problem}</p> : null}
       <div className={styles.layout}>
         <div>
           <h2>Versions</h2>
@@ -61,6 +65,7 @@ export function TemplateDetail({ templateId }: { templateId: string }) {
                     Use {v.version}
                   </button>
                 </div>
+                {requirements.data ? <Shortfall shortfall={requirements.data.shortfalls[templateId]?.[v.version]} serverUrl={requirements.data.serverUrl} /> : null}
                 <div>{v.changelog}</div>
                 <ul className={styles.params}>
                   {v.interface.parameters.map((p) => (

@@ -6,12 +6,17 @@ import { useMemo, useState } from "react";
 import { useTRPC } from "@/components/trpc";
 import { ErrorText } from "@/components/ui/error-text";
 import styles from "./gallery.module.css";
+import { Shortfall } from "./shortfall";
 import { TemplateThumbnail } from "./thumbnail";
 
 /** The template gallery: search, filter by category, media type and tag, and a card per template. */
 export function TemplateGallery() {
   const trpc = useTRPC();
   const list = useQuery(trpc.template.list.queryOptions());
+  // What each template's latest version needs that the connected ComfyUI lacks.
+  const requirements = useQuery(trpc.template.requirements.queryOptions(undefined, { staleTime: 60_000 }));
+  const shortfallOf = (t: { id: string; latestVersion: string }) => requirements.data?.shortfalls[t.id]?.[t.latestVersion];
+  const [runnableOnly, setRunnableOnly] = useState(false);
   const queryClient = useQueryClient();
   const importFile = useMutation(
     trpc.template.import.mutationOptions({ onSuccess: () => queryClient.invalidateQueries({ queryKey: trpc.template.list.queryKey() }) }),
@@ -28,7 +33,13 @@ export function TemplateGallery() {
   const shown = all.filter((t) => {
     const needle = q.trim().toLowerCase();
     const text = `${t.title} ${t.description} ${t.tags.join(" ")} ${t.latest.requiredNodes.join(" ")}`.toLowerCase();
-    return (!needle || text.includes(needle)) && (!category || t.category === category) && (!media || t.mediaType === media) && (!tag || t.tags.includes(tag));
+    return (
+      (!needle || text.includes(needle)) &&
+      (!category || t.category === category) &&
+      (!media || t.mediaType === media) &&
+      (!tag || t.tags.includes(tag)) &&
+      (!runnableOnly || (requirements.data !== undefined && requirements.data.problem === null && !shortfallOf(t)))
+    );
   });
 
   return (
@@ -84,8 +95,12 @@ export function TemplateGallery() {
             <option key={t}>{t}</option>
           ))}
         </select>
+        <label className="muted" title={requirements.data ? `Templates whose node types and declared models ComfyUI at ${requirements.data.serverUrl} has` : undefined}>
+          <input type="checkbox" checked={runnableOnly} disabled={!requirements.data || requirements.data.problem !== null} onChange={(e) => setRunnableOnly(e.target.checked)} /> Only what my ComfyUI can run
+        </label>
       </div>
-      <ErrorText error={list.error} />
+      {requirements.data?.problem ? <p className="muted" data-testid="template-requirements-problem">{requirements.data.problem}</p> : null}
+      <ErrorText error={list.error ?? requirements.error} />
       {list.isPending ? <p className="muted">Loading…</p> : null}
       {list.data && shown.length === 0 ? <p className="muted empty">No template matches these filters.</p> : null}
       <ul className={styles.grid} data-testid="template-grid">
@@ -104,6 +119,7 @@ export function TemplateGallery() {
               <span className={styles.small} title={t.latest.requiredNodes.join(", ")}>
                 Nodes: {t.latest.requiredNodes.join(", ")}
               </span>
+              {requirements.data ? <Shortfall shortfall={shortfallOf(t)} serverUrl={requirements.data.serverUrl} /> : null}
               <span className={styles.tags}>
                 {t.tags.map((x) => (
                   <span key={x} className={styles.tag}>

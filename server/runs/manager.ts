@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { compileToPrompt, type CompileIssue } from "@/lib/compile";
-import { BUNDLED_CATALOGUE, type NodeCatalogue, type WorkflowDocument } from "@/lib/graph";
+import type { NodeCatalogue, WorkflowDocument } from "@/lib/graph";
 import {
   isTerminalRunStatus,
   makeNodeRunState,
@@ -13,6 +13,7 @@ import {
   type RunStreamEvent,
   type RunView,
 } from "@/lib/runs";
+import { findMissingNodeTypes } from "@/lib/runs/requirements";
 import type { ApiPrompt, ComfyClient, ComfyServers, ExecutionErrorData, FileRef, HistoryEntry, NodeOutput, RunEvent, RunResult } from "@/server/comfyui";
 import { AppError, assertNever, isAppError } from "@/server/errors";
 import type { WorkflowRepository } from "@/server/store/workflows";
@@ -113,35 +114,7 @@ function issueFromCompile(issue: CompileIssue, nodeTypes: Record<string, string>
   return { nodeId: issue.nodeId, classType: nodeTypes[issue.nodeId] ?? null, inputName: issue.input ?? null, type: issue.code, message: issue.message };
 }
 
-/** Every node type the document uses (root graph and subgraphs) with the first node needing it. */
-function nodeTypesOf(doc: WorkflowDocument): Map<string, string> {
-  const found = new Map<string, string>();
-  const subgraphIds = new Set((doc.subgraphs ?? []).map((s) => s.id));
-  const graphs = [{ prefix: "", graph: doc.graph }, ...(doc.subgraphs ?? []).map((s) => ({ prefix: `subgraph "${s.name}" `, graph: s.graph }))];
-  for (const { prefix, graph } of graphs) {
-    for (const node of graph.nodes) {
-      if (subgraphIds.has(node.type) || found.has(node.type)) continue;
-      found.set(node.type, `${prefix}node ${node.id}`);
-    }
-  }
-  return found;
-}
-
-/** Node types `doc` uses that `catalogue` (the server's) lacks, each naming the first node that needs it. */
-export function findMissingNodeTypes(doc: WorkflowDocument, catalogue: NodeCatalogue, serverUrl: string): RunIssue[] {
-  const missing: RunIssue[] = [];
-  for (const [type, where] of nodeTypesOf(doc)) {
-    if (catalogue[type] || VIRTUAL_NODE_TYPES.has(type)) continue;
-    const hint = BUNDLED_CATALOGUE[type] !== undefined ? "it may be an older ComfyUI" : "install the custom node that provides it";
-    missing.push({ nodeId: where.replace(/^.*node /, ""), classType: type, inputName: null, type: "missing-node-type", message: `ComfyUI at ${serverUrl} has no node type "${type}" (needed by ${where}); ${hint}.` });
-  }
-  return missing;
-}
-
 const formatWait = (ms: number) => (ms < 1_000 ? `${ms} ms` : ms < 120_000 ? `${Math.round(ms / 1000)} s` : ms < 7_200_000 ? `${Math.round(ms / 60_000)} min` : `${Math.round(ms / 3_600_000)} h`);
-
-// Frontend-only nodes: compiled away, never sent.
-const VIRTUAL_NODE_TYPES = new Set(["Reroute", "PrimitiveNode", "Note", "MarkdownNote"]);
 
 export function createRunManager(deps: RunManagerDeps) {
   const { runs, workflows, servers } = deps;
@@ -346,6 +319,12 @@ export function createRunManager(deps: RunManagerDeps) {
     return { doc: wf.document, workflowId: wf.id, versionId: wf.head.id, unsaved: false, documentHash: wf.head.documentHash, graphHash: wf.head.graphHash };
   }
 
+  /** For problems of a workflow made from a template: the template version it was made from. */
+  function madeFrom(workflowId: string | null): string | undefined {
+    const template = workflowId ? workflows.templateOf(workflowId) : null;
+    return template ? `this workflow, made from template "${template.id}" ${template.version}` : undefined;
+  }
+
   function newLive(view: RunView, prompt: ApiPrompt): LiveRun {
     let resolveAccepted = () => undefined as void;
     const accepted = new Promise<void>((r) => (resolveAccepted = r));
@@ -394,7 +373,8 @@ export function createRunManager(deps: RunManagerDeps) {
     }
 
     // Node types the server lacks, by name and with the node that needs them, before anything is sent.
-    const missing = findMissingNodeTypes(source.doc, catalogue, comfy.baseUrl);
+    let missing = findMissingNodeTypes(source.doc, catalogue, comfy.baseUrl);
+    if (missing.length > 0) missing = findMissingNodeTypes(source.doc, catalogue, comfy.baseUrl, madeFrom(source.workflowId));
     const compiled = compileToPrompt(source.doc, catalogue);
     // lib/compile types inputs as unknown; the values are JSON all the same.
     let prompt = compiled.prompt as unknown as ApiPrompt;

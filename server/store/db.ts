@@ -7,11 +7,10 @@ import { MIGRATIONS, type Migration } from "./migrations";
 export type Db = Database.Database;
 
 /**
- * Opens (creating if needed) the SQLite database in `dataDir`, in WAL mode,
- * and applies pending migrations.
- * @throws AppError STORAGE with a message naming the directory when it cannot be created or written.
+ * Creates `dataDir` if needed and checks it can be written.
+ * @throws AppError STORAGE naming the directory and the way out.
  */
-export function openDatabase(dataDir: string, options: { fileName?: string; migrations?: readonly Migration[] } = {}): Db {
+export function ensureWritableDir(dataDir: string): void {
   try {
     mkdirSync(dataDir, { recursive: true });
     accessSync(dataDir, constants.W_OK);
@@ -22,6 +21,15 @@ export function openDatabase(dataDir: string, options: { fileName?: string; migr
       { cause },
     );
   }
+}
+
+/**
+ * Opens (creating if needed) the SQLite database in `dataDir`, in WAL mode,
+ * and applies pending migrations.
+ * @throws AppError STORAGE with a message naming the directory when it cannot be created or written.
+ */
+export function openDatabase(dataDir: string, options: { fileName?: string; migrations?: readonly Migration[] } = {}): Db {
+  ensureWritableDir(dataDir);
   const path = join(dataDir, options.fileName ?? "atelier.db");
   let db: Db;
   try {

@@ -275,6 +275,11 @@ export function createWorkflowRepository(db: Db, deps: WorkflowRepositoryDeps = 
       return this.getOrThrow(id);
     },
 
+    /** The template version a workflow was made from, if any (no document read). */
+    templateOf(id: string): { id: string; version: string } | null {
+      return templateOf(getWorkflowRowOrThrow(id));
+    },
+
     getOrThrow(id: string): WorkflowWithHead {
       const wf = getWorkflowRowOrThrow(id);
       if (wf.head_id === null) throw new AppError("STORAGE", `Workflow ${id} has no saved version.`);

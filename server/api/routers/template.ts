@@ -7,6 +7,7 @@ import { diffDocuments } from "@/lib/graph/diff";
 import { diffInterfaces } from "@/lib/semver";
 import { AppError } from "@/server/errors";
 import { publicProcedure, router } from "@/server/api/trpc";
+import { checkTemplateRequirements } from "@/server/templates/requirements";
 
 const zAuthor = z.string().trim().max(100).optional();
 
@@ -14,6 +15,11 @@ export const templateRouter = router({
   list: publicProcedure.query(({ ctx }) => ctx.services.templates.list()),
 
   get: publicProcedure.input(z.object({ id: z.string().min(1) })).query(({ ctx, input }) => ctx.services.templates.get(input.id)),
+
+  /** What templates need that a configured ComfyUI server (the default one without serverUrl) lacks (node types, model files): every version of one, or the latest of each. */
+  requirements: publicProcedure
+    .input(z.object({ id: z.string().min(1).optional(), serverUrl: z.string().min(1).max(2000).optional() }).optional())
+    .query(({ ctx, input }) => checkTemplateRequirements(ctx.services.comfy.resolve(input?.serverUrl), ctx.services.templates, { templateId: input?.id })),
 
   /** Semantic diff (graph and interface) between two versions of one template. */
   diff: publicProcedure
