@@ -59,6 +59,8 @@ export interface RunManagerDeps {
   passes?: readonly PromptPass[];
   /** How often queue positions are refreshed while a run waits. */
   queuePollMs?: number;
+  /** How long `queue()` waits for each server's queue before naming it as not answering; default 3 s. */
+  queueAnswerMs?: number;
   /**
    * After a restart, how long a run left in flight waits for ComfyUI to answer
    * again before it is marked unknown; default the client's whole-run timeout.
@@ -645,13 +647,22 @@ export function createRunManager(deps: RunManagerDeps) {
       const ours = [...live.values()].map((r) => structuredClone(r.view));
       const listed = servers.list().map((s) => ({ url: s.url, name: s.name, isDefault: s.isDefault }));
       for (const run of ours) if (!listed.some((s) => s.url === run.serverUrl)) listed.push({ url: run.serverUrl, name: null, isDefault: false });
+      const waitMs = deps.queueAnswerMs ?? 3_000;
       const queues = await Promise.all(
         listed.map(async (server): Promise<ServerQueue> => {
+          let timer: NodeJS.Timeout | undefined;
           try {
-            const q = await servers.client(server.url).getQueue();
+            // One silent server (a host that never answers takes the whole connect or read timeout, retried) must not
+            // hold up the queue of the others: past a short wait it gets its problem line and the view moves on.
+            const late = new Promise<never>((_, reject) => {
+              timer = setTimeout(() => reject(new Error(`ComfyUI at ${server.url} did not tell its queue within ${formatWait(waitMs)}; is it running and reachable?`)), waitMs);
+            });
+            const q = await Promise.race([servers.client(server.url).getQueue(), late]);
             return { ...server, comfy: { running: q.queue_running.map((i) => i[1]), pending: [...q.queue_pending].sort((a, b) => a[0] - b[0]).map((i) => i[1]) }, problem: null };
           } catch (error) {
             return { ...server, comfy: null, problem: (error as Error).message };
+          } finally {
+            clearTimeout(timer);
           }
         }),
       );

@@ -1,5 +1,5 @@
 import { mkdtempSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
+import { createServer, type Socket } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { TRPCClientError } from "@trpc/client";
@@ -172,6 +172,24 @@ describe("two ComfyUI servers", () => {
     expect(await api.system.testServer.mutate({ url: live.url })).toMatchObject({ url: live.url, reachable: true, system: { devices: [expect.objectContaining({ vramTotal: expect.any(Number) })] } });
     const nowhere = `http://127.0.0.1:${await freePort()}`;
     expect(await api.system.testServer.mutate({ url: nowhere })).toMatchObject({ url: nowhere, reachable: false, problem: expect.stringContaining(nowhere) });
+  });
+
+  it("does not let a server that accepts connections but never answers hold up the queue of the others", async () => {
+    const live = await sim();
+    const held: Socket[] = [];
+    const silent = createServer((socket) => void held.push(socket));
+    await new Promise<void>((r) => silent.listen(0, "127.0.0.1", r));
+    cleanups.push(() => new Promise<void>((r) => (held.forEach((h) => h.destroy()), silent.close(() => r()))));
+    const silentUrl = `http://127.0.0.1:${(silent.address() as { port: number }).port}`;
+    const { api } = await app({ COMFYUI_URL: live.url });
+    await api.system.addServer.mutate({ url: silentUrl });
+    const asked = Date.now();
+    const queue = await api.run.queue.query();
+    expect(Date.now() - asked).toBeLessThan(6_000);
+    expect(queue.servers).toEqual([
+      { url: live.url, name: null, isDefault: true, comfy: { running: [], pending: [] }, problem: null },
+      { url: silentUrl, name: null, isDefault: false, comfy: null, problem: `ComfyUI at ${silentUrl} did not tell its queue within 3 s; is it running and reachable?` },
+    ]);
   });
 
   it("gives timeouts edited in settings to every client at once, resets them, and never changes one the environment set", async () => {
