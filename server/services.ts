@@ -64,8 +64,8 @@ export function createServices(
     db.close();
     throw e;
   }
-  const settings = createSettingsService({ env, store: serverStore, servers: comfy, runs });
   const runManager = createRunManager({ runs, workflows, servers: comfy, dataDir: env.dataDir, now });
+  const settings = createSettingsService({ env, store: serverStore, servers: comfy, runs, startingOn: runManager.startingOn });
   const runsRecovered = runManager.recoverInFlight().catch((error: unknown) => console.error("could not reconcile runs left in flight", error));
   return {
     env,

@@ -137,6 +137,8 @@ export interface SettingsServiceDeps {
   store: ComfyServerRepository;
   servers: ComfyServers;
   runs: RunRepository;
+  /** Runs being started on a server and not recorded yet (the run manager's). */
+  startingOn?: (serverUrl: string) => number;
 }
 
 /** The servers and timeouts in effect from what the page stored, before any client exists (services build them with it). */
@@ -212,6 +214,12 @@ export function createSettingsService(deps: SettingsServiceDeps) {
         throw new AppError("BAD_INPUT", `ComfyUI server ${server.url} comes from COMFYUI_URL and cannot be removed here; change COMFYUI_URL and restart Atelier.`, { details: { serverUrl: server.url } });
       }
       const busy = runs.listInFlight().filter((r) => r.serverUrl === server.url);
+      const startingNow = deps.startingOn?.(server.url) ?? 0;
+      if (busy.length === 0 && startingNow > 0) {
+        throw new AppError("CONFLICT", `ComfyUI server ${server.url} has ${startingNow === 1 ? "a run" : `${startingNow} runs`} being sent to it right now; try again in a moment.`, {
+          details: { serverUrl: server.url },
+        });
+      }
       if (busy.length > 0) {
         const named = busy.slice(0, 5).map((r) => `run ${r.id} (${r.status})`).join(", ");
         throw new AppError(

@@ -124,6 +124,7 @@ export function createRunManager(deps: RunManagerDeps) {
   const newId = deps.newId ?? randomUUID;
   const passes = deps.passes ?? DEFAULT_PROMPT_PASSES;
   const live = new Map<string, LiveRun>();
+  const starting = new Map<string, number>();
   let queueTimer: NodeJS.Timeout | null = null;
   let closed = false;
   const sleepers = new Set<() => void>();
@@ -364,6 +365,9 @@ export function createRunManager(deps: RunManagerDeps) {
     };
 
     let catalogue: NodeCatalogue;
+    // Until its record exists (written without awaiting anything once the catalogue is here), the run is only here:
+    // the settings page must not remove its server meanwhile (startingOn).
+    starting.set(comfy.baseUrl, (starting.get(comfy.baseUrl) ?? 0) + 1);
     try {
       catalogue = (await comfy.getNodeCatalogue()).catalogue;
     } catch (error) {
@@ -372,6 +376,10 @@ export function createRunManager(deps: RunManagerDeps) {
       runs.create(failed, {});
       runs.update(failed);
       return failed;
+    } finally {
+      const left = (starting.get(comfy.baseUrl) ?? 1) - 1;
+      if (left > 0) starting.set(comfy.baseUrl, left);
+      else starting.delete(comfy.baseUrl);
     }
 
     // Node types the server lacks, by name and with the node that needs them, before anything is sent.
@@ -614,6 +622,9 @@ export function createRunManager(deps: RunManagerDeps) {
     start,
     cancel,
     recoverInFlight,
+
+    /** How many runs on `serverUrl` are being started and not recorded yet (their server's catalogue is being fetched). */
+    startingOn: (serverUrl: string): number => starting.get(serverUrl) ?? 0,
 
     /** Before a run: what the server it will go to (a configured one, else the default) lacks, or why it cannot be asked. */
     async check(doc: WorkflowDocument, options: { serverUrl?: string } = {}): Promise<{ serverUrl: string; reachable: boolean; problem: string | null; missing: RunIssue[] }> {

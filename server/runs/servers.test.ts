@@ -151,6 +151,21 @@ describe("two ComfyUI servers", () => {
     expect((await ended(api, (await api.run.rerun.mutate({ runId: run.id })).id)).serverUrl).toBe(first.url);
   });
 
+  it("refuses to remove a server while a run to it is being started (its catalogue still on the way), then sends that run", async () => {
+    const [first, second] = [await sim(), await sim()];
+    const { server } = await app({ COMFYUI_URL: first.url });
+    const services = server.services;
+    services.settings.addServer({ url: second.url });
+    // Not awaited: the run waits for the new server's /object_info, with no record written yet.
+    const starting = services.runManager.start({ document: txt2img(), serverUrl: second.url });
+    expect(services.runManager.startingOn(second.url)).toBe(1);
+    expect(() => services.settings.removeServer(second.url)).toThrow(`ComfyUI server ${second.url} has a run being sent to it right now; try again in a moment.`);
+    const run = await starting;
+    expect(run.serverUrl).toBe(second.url);
+    expect(run.promptId).not.toBeNull();
+    expect(services.runManager.startingOn(second.url)).toBe(0);
+  });
+
   it("fails fast on a dead server with its URL while the other server keeps running; the queue names the dead one", async () => {
     const live = await sim();
     const dead = `http://127.0.0.1:${await freePort()}`;
