@@ -8,6 +8,15 @@ const port = Number(process.env.E2E_PORT ?? 3217);
 const simPort = Number(process.env.E2E_SIM_PORT ?? 3218);
 // A second simulator the app does not know about until a spec adds it on the settings page (e2e/servers.spec.ts).
 const sim2Port = Number(process.env.E2E_SIM2_PORT ?? 3219);
+const SIM2_MODELS = [
+  "checkpoints=sim-sd15.safetensors,sim-sdxl.safetensors,gpu2-only.safetensors",
+  "vae=sim-vae.safetensors",
+  "loras=sim-lora.safetensors",
+  "text_encoders=sim-clip-l.safetensors",
+  "diffusion_models=sim-unet.safetensors",
+  "controlnet=sim-controlnet.safetensors",
+  "upscale_models=sim-4x-upscaler.pth",
+].join(";");
 process.env.E2E_SIM2_PORT = String(sim2Port);
 // A fresh database for every run, so tests see only what they create.
 const dataDir = process.env.E2E_DATA_DIR ?? mkdtempSync(join(tmpdir(), "atelier-e2e-"));
@@ -50,7 +59,8 @@ export default defineConfig({
       stdout: "pipe",
     },
     {
-      command: `node --import tsx server/comfyui/simulator/main.ts --port ${sim2Port} --delay 5 --step-delay 5 --data ${join(dataDir, "sim2")}`,
+      // The simulator's usual model files plus one only this server has (e2e/servers.spec.ts: "any server that fits").
+      command: `node --import tsx server/comfyui/simulator/main.ts --port ${sim2Port} --delay 5 --step-delay 5 --data ${join(dataDir, "sim2")} --models '${SIM2_MODELS}'`,
       url: `http://127.0.0.1:${sim2Port}/system_stats`,
       reuseExistingServer: false,
       timeout: 60_000,

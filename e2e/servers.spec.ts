@@ -47,3 +47,26 @@ test("a second ComfyUI server added on the settings page runs the workflow when 
   await expect(page.locator(".run-button")).toBeVisible();
   await expect(page.getByTestId("server-picker")).toHaveCount(0);
 });
+
+test("with 'Any server that fits' picked, Run goes to the server that has the graph's model file, or says why none can run it", async ({ page }) => {
+  await page.request.post("/api/trpc/system.addServer", { data: { url: secondUrl } });
+  const graph = buildTxt2ImgGraph({ checkpoint: "gpu2-only.safetensors", steps: 4, width: 64, height: 64 });
+  await openNewWorkflow(page, "Fits somewhere", buildDocument(graph, { layout: buildGridLayout(graph, { columns: 4, spacing: 380 }) }));
+  await page.getByTestId("server-picker").selectOption("any");
+  // The editor shows the default server's lists, which lack the file: a problem there, but not a reason to hold the run.
+  await page.locator(".run-button").click();
+  await expect(node(page, "9").locator(".node-outputs img")).toBeVisible({ timeout: 20_000 });
+  await expect(page.getByTestId("run-server")).toHaveText(`on ${secondUrl}`);
+
+  // A file no server has: refused, each server with its reason.
+  const doc = buildDocument(buildTxt2ImgGraph({ checkpoint: "nowhere.safetensors", steps: 4, width: 64, height: 64 }));
+  const refused = await page.request.post("/api/trpc/run.start", { data: { document: doc, anyServer: true } });
+  const run = (await refused.json()).result.data as { status: string; rejection: { message: string } };
+  expect(run.status).toBe("rejected");
+  expect(run.rejection.message).toMatch(/^No configured ComfyUI server can run this workflow: http:\/\/127\.0\.0\.1:3218 .*"nowhere\.safetensors".*; http:\/\/127\.0\.0\.1:3219 .*"nowhere\.safetensors"/);
+
+  // Back to one server: no picker, and a remembered "any" falls back to that server.
+  await page.request.post("/api/trpc/system.removeServer", { data: { url: secondUrl } });
+  await page.reload();
+  await expect(page.getByTestId("server-picker")).toHaveCount(0);
+});

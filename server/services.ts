@@ -44,7 +44,8 @@ export function createServices(
   const now = options.now ?? Date.now;
   const runs = createRunRepository(db);
   const workflows = createWorkflowRepository(db, { now, countRuns: (ids) => runs.countByVersion(ids) });
-  const templates = createTemplateService({ db, workflows, templates: createTemplateRepository(db, { now }) });
+  const templateRepository = createTemplateRepository(db, { now });
+  const templates = createTemplateService({ db, workflows, templates: templateRepository });
   // Idempotent: identical versions are skipped, so this costs a few reads on every start after the first.
   const templatesDir = options.templatesDir === undefined ? BUILTIN_TEMPLATES_DIR : options.templatesDir;
   try {
@@ -64,7 +65,12 @@ export function createServices(
     db.close();
     throw e;
   }
-  const runManager = createRunManager({ runs, workflows, servers: comfy, dataDir: env.dataDir, now });
+  // A run that picks its server needs the VRAM the template its workflow was made from declares.
+  const minVramGbOf = (workflowId: string) => {
+    const from = workflows.templateOf(workflowId);
+    return from ? (templateRepository.versions(from.id).find((v) => v.version === from.version)?.metadata.minVramGb ?? null) : null;
+  };
+  const runManager = createRunManager({ runs, workflows, servers: comfy, dataDir: env.dataDir, now, minVramGbOf });
   const settings = createSettingsService({ env, store: serverStore, servers: comfy, runs, startingOn: runManager.startingOn });
   const runsRecovered = runManager.recoverInFlight().catch((error: unknown) => console.error("could not reconcile runs left in flight", error));
   return {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { pickRunServer, readRunServer, RUN_SERVER_KEY, writeRunServer } from "./run-server";
+import { ANY_SERVER, isAnyServer, pickRunServer, readRunServer, RUN_SERVER_KEY, writeRunServer } from "./run-server";
 
 const servers = [
   { url: "http://a:8188", isDefault: false },
@@ -18,6 +18,19 @@ describe("pickRunServer", () => {
 
   it("knows nothing before the list arrives", () => {
     expect(pickRunServer(undefined, "http://a:8188")).toBeNull();
+  });
+});
+
+describe("any server that fits", () => {
+  it("lets the server pick among several, and shows the default server's catalogue meanwhile", () => {
+    expect(isAnyServer(servers, ANY_SERVER)).toBe(true);
+    expect(pickRunServer(servers, ANY_SERVER)).toBe("http://b:8188");
+  });
+
+  it("means the one server when only one is configured, and nothing before the list arrives", () => {
+    expect(isAnyServer([servers[1]!], ANY_SERVER)).toBe(false);
+    expect(isAnyServer(undefined, ANY_SERVER)).toBe(false);
+    expect(isAnyServer(servers, "http://a:8188")).toBe(false);
   });
 });
 

@@ -420,7 +420,10 @@ function EditorShell({ offerServerDraft }: { offerServerDraft: boolean }) {
       }
     }
     const s = store.getState();
-    const errors = s.issues.filter((i) => i.severity === "error");
+    // With "any server that fits", what the shown (default) server lacks may be on another: the server picks and
+    // says why none fits; the other problems are the graph's own.
+    const serverSpecific = (kind: string) => runServer.any && (kind === "unknown_node_type" || kind === "value_not_in_list");
+    const errors = s.issues.filter((i) => i.severity === "error" && !serverSpecific(i.kind));
     if (errors.length > 0) {
       s.setPanel("problems");
       s.notify(`Fix ${errors.length} problem${errors.length === 1 ? "" : "s"} before running: ${errors[0]!.message}`, "error");
@@ -429,9 +432,9 @@ function EditorShell({ offerServerDraft }: { offerServerDraft: boolean }) {
     // The exact saved version when nothing changed (traceable to it); otherwise the draft, recorded as unsaved.
     const target = s.doc === s.savedDoc && s.baseVersionId !== null ? { workflowId: s.workflowId, versionId: s.baseVersionId } : { workflowId: s.workflowId, document: s.doc };
     // The request leaves first; opening the run panel renders after it.
-    startRunOf(runServer.url === null ? target : { ...target, serverUrl: runServer.url });
+    startRunOf(runServer.any ? { ...target, anyServer: true } : runServer.url === null ? target : { ...target, serverUrl: runServer.url });
     s.setPanel("run");
-  }, [store, startRunOf, queryClient, catalogueQuery, runServer.url]);
+  }, [store, startRunOf, queryClient, catalogueQuery, runServer.url, runServer.any]);
   const runFromButton = useCallback(() => void startRun(), [startRun]);
   const [importInfo, setImportInfo] = useState<{ warnings: { message: string }[]; missingNodeTypes: string[] } | null>(null);
   const pointer = useRef({ screenX: 200, screenY: 200 });

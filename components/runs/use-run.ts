@@ -11,7 +11,7 @@ import { getNodeRunMarks, type NodeRunMark, type NodeRunMarksCache } from "./run
 const NO_MARKS: Record<string, NodeRunMark> = {};
 
 /** What to run: a workflow's head, an exact version, or a draft document (recorded as unsaved). */
-export type RunTarget = { workflowId?: string; versionId?: number; document?: WorkflowDocument; /** A configured ComfyUI server; without it the default one. */ serverUrl?: string };
+export type RunTarget = { workflowId?: string; versionId?: number; document?: WorkflowDocument; /** A configured ComfyUI server; without it the default one. */ serverUrl?: string; /** Instead: the configured server that fits. */ anyServer?: boolean };
 
 export interface UseRunResult {
   runId: string | null;

@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { compileToPrompt, type CompileIssue } from "@/lib/compile";
-import type { NodeCatalogue, WorkflowDocument } from "@/lib/graph";
+import { validateDocument, type NodeCatalogue, type WorkflowDocument } from "@/lib/graph";
 import {
   isTerminalRunStatus,
   makeNodeRunState,
@@ -46,6 +46,8 @@ export type StartRunInput = {
   rerunOf?: string;
   /** A configured ComfyUI server; without it the default one. */
   serverUrl?: string;
+  /** Instead of serverUrl: the configured server that fits best (see pickServer). */
+  anyServer?: boolean;
 };
 
 export interface RunManagerDeps {
@@ -59,8 +61,10 @@ export interface RunManagerDeps {
   passes?: readonly PromptPass[];
   /** How often queue positions are refreshed while a run waits. */
   queuePollMs?: number;
-  /** How long `queue()` waits for each server's queue before naming it as not answering; default 3 s. */
+  /** How long `queue()` and picking a server for a run wait for each server before naming it as not answering; default 3 s. */
   queueAnswerMs?: number;
+  /** The smallest VRAM (GB) the template a workflow was made from declares, if any: a run picking its server needs that much. */
+  minVramGbOf?: (workflowId: string) => number | null;
   /**
    * After a restart, how long a run left in flight waits for ComfyUI to answer
    * again before it is marked unknown; default the client's whole-run timeout.
@@ -117,6 +121,16 @@ function issueFromCompile(issue: CompileIssue, nodeTypes: Record<string, string>
 }
 
 const formatWait = (ms: number) => (ms < 1_000 ? `${ms} ms` : ms < 120_000 ? `${Math.round(ms / 1000)} s` : ms < 7_200_000 ? `${Math.round(ms / 60_000)} min` : `${Math.round(ms / 3_600_000)} h`);
+
+/** `promise`, or a rejection with `message` once `ms` have passed: how long a caller waits, whatever the request's own timeouts. */
+async function within<T>(promise: Promise<T>, ms: number, message: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    return await Promise.race([promise, new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(message)), ms)))]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
 
 export function createRunManager(deps: RunManagerDeps) {
   const { runs, workflows, servers } = deps;
@@ -257,6 +271,8 @@ export function createRunManager(deps: RunManagerDeps) {
   async function finish(run: LiveRun, status: RunStatus, patch: Partial<RunView> = {}): Promise<void> {
     // Outputs first: a run is only over once every file it produced is on our disk.
     while (run.downloads.length > 0) await Promise.all(run.downloads.splice(0));
+    // Shut down meanwhile: nothing more can be written; the next start reconciles the run from ComfyUI's history.
+    if (closed) return;
     if (status === "success") markRunningNodes(run, "done");
     if (status === "interrupted" || status === "cancelled") markRunningNodes(run, "interrupted");
     Object.assign(run.view, patch, { status, queuePosition: null, finishedAt: now() });
@@ -296,8 +312,9 @@ export function createRunManager(deps: RunManagerDeps) {
       const result = await run.comfy.runPrompt(run.prompt, { onEvent: (e) => onEvent(run, e), signal: run.follow.signal, extraData: { extra_pnginfo: { atelier: { runId: run.view.id } } } });
       await finishFromResult(run, result);
     } catch (error) {
-      if (run.cancelRequested && run.view.promptId) return finish(run, "cancelled", { detail: "Removed from ComfyUI's queue before it started." });
+      // Shutting down: the database is closing; the next start reconciles this run from ComfyUI's history.
       if (closed) return;
+      if (run.cancelRequested && run.view.promptId) return finish(run, "cancelled", { detail: "Removed from ComfyUI's queue before it started." });
       const message = isAppError(error) ? error.message : `Atelier failed while following the run: ${(error as Error).message}`;
       if (!run.view.promptId) return finish(run, "failed", { detail: message });
       return finish(run, "unknown", { detail: message });
@@ -335,10 +352,57 @@ export function createRunManager(deps: RunManagerDeps) {
   }
 
   /** Starts a run; resolves once ComfyUI accepted it (or refused it, or could not be reached), with the run as it is then. */
+  /**
+   * The configured server that fits a document best: it answers within a short wait, has every node type and every
+   * listed value (model files, samplers…) the graph uses (nothing it would refuse), and as much VRAM as the template the workflow was made from
+   * declares; among those, the one with the shortest queue (the default one first on a tie, then in list order).
+   * Otherwise why each server does not fit.
+   */
+  async function pickServer(doc: WorkflowDocument, workflowId: string | null): Promise<{ comfy: ComfyClient } | { reasons: string[] }> {
+    const minVramGb = workflowId ? (deps.minVramGbOf?.(workflowId) ?? null) : null;
+    const waitMs = deps.queueAnswerMs ?? 3_000;
+    const listed = servers.list();
+    const judged = await Promise.all(
+      listed.map(async (server, order): Promise<{ url: string; load: number; order: number } | { url: string; reason: string }> => {
+        const comfy = servers.client(server.url);
+        try {
+          const [{ catalogue }, queue, stats] = await within(
+            Promise.all([comfy.getNodeCatalogue(), comfy.getQueue(), minVramGb ? comfy.getSystemStats() : Promise.resolve(null)]),
+            waitMs,
+            `did not answer within ${formatWait(waitMs)}`,
+          );
+          const missing = findMissingNodeTypes(doc, catalogue, server.url);
+          if (missing.length > 0) return { url: server.url, reason: `has no node type ${missing.map((m) => `"${m.classType}"`).join(", ")}` };
+          // What the server would refuse: values not in its lists (model files it does not have), missing inputs…
+          const error = validateDocument(doc, catalogue).find((i) => i.severity === "error");
+          if (error) return { url: server.url, reason: error.message };
+          if (minVramGb && stats) {
+            const vramGb = Math.max(0, ...stats.devices.map((d) => d.vram_total)) / 2 ** 30;
+            if (vramGb < minVramGb) return { url: server.url, reason: `has ${vramGb.toFixed(1)} GB of VRAM; the template this workflow was made from needs ${minVramGb} GB` };
+          }
+          return { url: server.url, load: queue.queue_running.length + queue.queue_pending.length, order: server.isDefault ? -1 : order };
+        } catch (error) {
+          return { url: server.url, reason: (error as Error).message };
+        }
+      }),
+    );
+    const fitting = judged.filter((j) => "load" in j).sort((a, b) => a.load - b.load || a.order - b.order);
+    if (fitting.length === 0) return { reasons: judged.map((j) => `${j.url} ${"reason" in j ? j.reason : ""}`) };
+    // Still configured (the settings page may have removed it while the servers were asked).
+    return { comfy: servers.resolve(fitting[0]!.url) };
+  }
+
   async function start(input: StartRunInput): Promise<RunView> {
+    if (input.anyServer && input.serverUrl) throw new AppError("BAD_INPUT", "Name a ComfyUI server (serverUrl) or ask for any that fits (anyServer), not both.");
     // Refused before anything is recorded when the server is not a configured one.
-    const comfy = servers.resolve(input.serverUrl);
+    let comfy = servers.resolve(input.serverUrl);
     const source = resolveDocument(input);
+    let unfit: string[] | null = null;
+    if (input.anyServer) {
+      const picked = await pickServer(source.doc, source.workflowId);
+      if ("comfy" in picked) comfy = picked.comfy;
+      else unfit = picked.reasons;
+    }
     const base: RunView = {
       id: newId(),
       workflowId: source.workflowId,
@@ -363,6 +427,14 @@ export function createRunManager(deps: RunManagerDeps) {
       rejection: null,
       detail: null,
     };
+
+    if (unfit) {
+      const message = `No configured ComfyUI server can run this workflow: ${unfit.join("; ")}.`;
+      const rejected: RunView = { ...base, status: "rejected", finishedAt: now(), rejection: { message, issues: [] } };
+      runs.create(rejected, {});
+      runs.update(rejected);
+      return rejected;
+    }
 
     let catalogue: NodeCatalogue;
     // Until its record exists (written without awaiting anything once the catalogue is here), the run is only here:
@@ -661,19 +733,13 @@ export function createRunManager(deps: RunManagerDeps) {
       const waitMs = deps.queueAnswerMs ?? 3_000;
       const queues = await Promise.all(
         listed.map(async (server): Promise<ServerQueue> => {
-          let timer: NodeJS.Timeout | undefined;
           try {
             // One silent server (a host that never answers takes the whole connect or read timeout, retried) must not
             // hold up the queue of the others: past a short wait it gets its problem line and the view moves on.
-            const late = new Promise<never>((_, reject) => {
-              timer = setTimeout(() => reject(new Error(`ComfyUI at ${server.url} did not tell its queue within ${formatWait(waitMs)}; is it running and reachable?`)), waitMs);
-            });
-            const q = await Promise.race([servers.client(server.url).getQueue(), late]);
+            const q = await within(servers.client(server.url).getQueue(), waitMs, `ComfyUI at ${server.url} did not tell its queue within ${formatWait(waitMs)}; is it running and reachable?`);
             return { ...server, comfy: { running: q.queue_running.map((i) => i[1]), pending: [...q.queue_pending].sort((a, b) => a[0] - b[0]).map((i) => i[1]) }, problem: null };
           } catch (error) {
             return { ...server, comfy: null, problem: (error as Error).message };
-          } finally {
-            clearTimeout(timer);
           }
         }),
       );

@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { TRPCClientError } from "@trpc/client";
 import { afterEach, describe, expect, it } from "vitest";
-import type { WorkflowDocument } from "@/lib/graph";
+import { BUNDLED_CATALOGUE, type WorkflowDocument } from "@/lib/graph";
 import type { RunStreamEvent, RunView } from "@/lib/runs";
 import { buildDocument, buildTxt2ImgGraph } from "@/lib/testing";
 import { startSimulator, type Simulator, type SimulatorOptions } from "@/server/comfyui";
@@ -274,5 +274,64 @@ describe("servers and timeouts across a restart", () => {
     expect(moved.settings.view().servers.map((s) => s.url)).toEqual([second.url]);
     await moved.runsRecovered;
     expect(moved.runs.getOrThrow(onFirst.id)).toMatchObject({ status: "success", serverUrl: first.url, outputs: [expect.objectContaining({ problem: null })] });
+  });
+});
+
+describe("a run on any server that fits", () => {
+  const GB = 2 ** 30;
+  const gpu = (gb: number) => ({ systemStats: { devices: [{ name: "cuda:0 Sim GPU", type: "cuda", index: 0, vram_total: gb * GB, vram_free: gb * GB, torch_vram_total: gb * GB, torch_vram_free: gb * GB }] } });
+
+  it("skips a server lacking a node type or a model file the graph uses, naming why when none fits", async () => {
+    const withoutSampler = { ...BUNDLED_CATALOGUE };
+    delete withoutSampler.KSampler;
+    const [noSampler, noModel] = [await sim({ catalogue: withoutSampler }), await sim({ models: { checkpoints: ["other.safetensors"] } })];
+    const full = await sim();
+    const { api } = await app({ COMFYUI_URL: noSampler.url });
+    await api.system.addServer.mutate({ url: noModel.url });
+    await api.system.addServer.mutate({ url: full.url });
+    const run = await api.run.start.mutate({ document: txt2img(), anyServer: true });
+    expect(run.serverUrl).toBe(full.url);
+    expect(await ended(api, run.id)).toMatchObject({ status: "success", serverUrl: full.url });
+
+    await api.system.removeServer.mutate({ url: full.url });
+    const refused = await api.run.start.mutate({ document: txt2img(), anyServer: true });
+    expect(refused).toMatchObject({ status: "rejected", serverUrl: noSampler.url, promptId: null });
+    expect(refused.rejection!.message).toMatch(
+      new RegExp(`^No configured ComfyUI server can run this workflow: ${noSampler.url.replace(/\./g, "\\.")} has no node type "KSampler"; ${noModel.url.replace(/\./g, "\\.")} .*"sim-sd15\\.safetensors".*\\.$`),
+    );
+    expect((await refusal(api.run.start.mutate({ document: txt2img(), anyServer: true, serverUrl: noSampler.url }))).message).toBe(
+      "Name a ComfyUI server (serverUrl) or ask for any that fits (anyServer), not both.",
+    );
+  });
+
+  it("prefers the shorter queue, and the default server when the queues are even", async () => {
+    const [first, second] = [await sim({ stepDelayMs: 10 }), await sim()];
+    const { api } = await app({ COMFYUI_URL: first.url });
+    await api.system.addServer.mutate({ url: second.url });
+    expect((await api.run.start.mutate({ document: txt2img(), anyServer: true })).serverUrl).toBe(first.url);
+    // The default server is busy with a long run: the next one goes to the idle server.
+    const long = await api.run.start.mutate({ document: txt2img(300), serverUrl: first.url });
+    expect((await api.run.start.mutate({ document: txt2img(), anyServer: true })).serverUrl).toBe(second.url);
+    await api.run.cancel.mutate({ runId: long.id });
+  });
+
+  it("needs the VRAM the template its workflow was made from declares, and skips a server that does not answer", async () => {
+    const [small, big] = [await sim(gpu(8)), await sim(gpu(24))];
+    const silent = `http://127.0.0.1:${await freePort()}`;
+    const { api } = await app({ COMFYUI_URL: small.url, COMFYUI_CONNECT_TIMEOUT_MS: "300" });
+    await api.system.addServer.mutate({ url: silent });
+    await api.system.addServer.mutate({ url: big.url });
+    // txt2img-sdxl declares 10 GB; the simulators have its node types but not its checkpoints, so fill them in.
+    const { workflow } = await api.template.use.mutate({ templateId: "txt2img-sdxl" });
+    const doc = structuredClone(workflow.document);
+    for (const node of doc.graph.nodes) if (node.type === "CheckpointLoaderSimple") node.widgets = { ...node.widgets, ckpt_name: "sim-sdxl.safetensors" };
+    const run = await api.run.start.mutate({ workflowId: workflow.id, document: doc, anyServer: true });
+    expect(run.serverUrl).toBe(big.url);
+
+    await ended(api, run.id);
+    await api.system.removeServer.mutate({ url: big.url });
+    const refused = await api.run.start.mutate({ workflowId: workflow.id, document: doc, anyServer: true });
+    expect(refused.rejection!.message).toContain(`${small.url} has 8.0 GB of VRAM; the template this workflow was made from needs 10 GB`);
+    expect(refused.rejection!.message).toContain(`${silent} `);
   });
 });

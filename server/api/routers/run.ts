@@ -17,6 +17,8 @@ export const runRouter = router({
         versionId: z.number().int().positive().optional(),
         document: zWorkflowDocument.optional(),
         serverUrl: zServerUrl,
+        /** Instead of serverUrl: the configured server that fits (node types, listed values, VRAM) with the shortest queue. */
+        anyServer: z.boolean().optional(),
       }),
     )
     .mutation(({ ctx, input }) => ctx.services.runManager.start(input)),
