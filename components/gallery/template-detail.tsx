@@ -3,6 +3,7 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
 import { useState } from "react";
+import { useRunServerChoice } from "@/components/editor/server-picker";
 import { useTRPC } from "@/components/trpc";
 import { ErrorText } from "@/components/ui/error-text";
 import { DiffList } from "@/components/versions/diff-list";
@@ -23,7 +24,8 @@ export function TemplateDetail({ templateId }: { templateId: string }) {
   const queryClient = useQueryClient();
   const t = useQuery(trpc.template.get.queryOptions({ id: templateId }));
   // Every version checked against the connected ComfyUI: what each needs that it lacks.
-  const requirements = useQuery(trpc.template.requirements.queryOptions({ id: templateId }, { staleTime: 60_000 }));
+  const runServer = useRunServerChoice();
+  const requirements = useQuery(trpc.template.requirements.queryOptions({ id: templateId, serverUrl: runServer.requestUrl }, { staleTime: 60_000 }));
   const versions = t.data?.versions ?? [];
   const [from, setFrom] = useState<string | null>(null);
   const [to, setTo] = useState<string | null>(null);

@@ -3,6 +3,7 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
 import { useMemo, useState } from "react";
+import { useRunServerChoice } from "@/components/editor/server-picker";
 import { useTRPC } from "@/components/trpc";
 import { ErrorText } from "@/components/ui/error-text";
 import styles from "./gallery.module.css";
@@ -14,7 +15,9 @@ export function TemplateGallery() {
   const trpc = useTRPC();
   const list = useQuery(trpc.template.list.queryOptions());
   // What each template's latest version needs that the connected ComfyUI lacks.
-  const requirements = useQuery(trpc.template.requirements.queryOptions(undefined, { staleTime: 60_000 }));
+  // Checked against the server the editor's Run goes to in this browser (the default one unless another was picked).
+  const runServer = useRunServerChoice();
+  const requirements = useQuery(trpc.template.requirements.queryOptions(runServer.requestUrl === undefined ? undefined : { serverUrl: runServer.requestUrl }, { staleTime: 60_000 }));
   const shortfallOf = (t: { id: string; latestVersion: string }) => requirements.data?.shortfalls[t.id]?.[t.latestVersion];
   const [runnableOnly, setRunnableOnly] = useState(false);
   const queryClient = useQueryClient();
