@@ -25,13 +25,13 @@ describe("describeSettings", () => {
       logLevel: "info",
       tokenSet: true,
       timeouts: [
-        { key: "connectMs", variable: "COMFYUI_CONNECT_TIMEOUT_MS", ms: 10_000, source: "default", defaultMs: 10_000 },
+        { key: "connectMs", label: "Connect", variable: "COMFYUI_CONNECT_TIMEOUT_MS", ms: 10_000, source: "default", defaultMs: 10_000 },
         // The environment wins over the page.
-        { key: "readMs", variable: "COMFYUI_READ_TIMEOUT_MS", ms: 45_000, source: "env", defaultMs: 30_000 },
-        { key: "queueMs", variable: "COMFYUI_QUEUE_TIMEOUT_MS", ms: 20_000, source: "settings", defaultMs: 10_000 },
-        { key: "imageDownloadMs", variable: "COMFYUI_IMAGE_TIMEOUT_MS", ms: 60_000, source: "default", defaultMs: 60_000 },
-        { key: "videoDownloadMs", variable: "COMFYUI_VIDEO_TIMEOUT_MS", ms: 300_000, source: "default", defaultMs: 300_000 },
-        { key: "generationMs", variable: "COMFYUI_RUN_TIMEOUT_MS", ms: 6 * 60 * 60_000, source: "default", defaultMs: 6 * 60 * 60_000 },
+        { key: "readMs", label: "Read (each request)", variable: "COMFYUI_READ_TIMEOUT_MS", ms: 45_000, source: "env", defaultMs: 30_000 },
+        { key: "queueMs", label: "Queue a prompt", variable: "COMFYUI_QUEUE_TIMEOUT_MS", ms: 20_000, source: "settings", defaultMs: 10_000 },
+        { key: "imageDownloadMs", label: "Image download", variable: "COMFYUI_IMAGE_TIMEOUT_MS", ms: 60_000, source: "default", defaultMs: 60_000 },
+        { key: "videoDownloadMs", label: "Video download", variable: "COMFYUI_VIDEO_TIMEOUT_MS", ms: 300_000, source: "default", defaultMs: 300_000 },
+        { key: "generationMs", label: "Whole generation", variable: "COMFYUI_RUN_TIMEOUT_MS", ms: 6 * 60 * 60_000, source: "default", defaultMs: 6 * 60 * 60_000 },
       ],
     });
     expect(JSON.stringify(view)).not.toContain("a-long-enough-secret");
@@ -58,7 +58,7 @@ describe("describeSettings", () => {
     const plain = await startTestServer();
     try {
       const view = await plain.client().system.settings.query();
-      expect(view.timeouts.find((t) => t.key === "generationMs")).toEqual({ key: "generationMs", variable: "COMFYUI_RUN_TIMEOUT_MS", ms: 6 * 60 * 60_000, source: "default", defaultMs: 6 * 60 * 60_000 });
+      expect(view.timeouts.find((t) => t.key === "generationMs")).toEqual({ key: "generationMs", label: "Whole generation", variable: "COMFYUI_RUN_TIMEOUT_MS", ms: 6 * 60 * 60_000, source: "default", defaultMs: 6 * 60 * 60_000 });
     } finally {
       await plain.stop();
     }

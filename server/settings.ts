@@ -14,6 +14,8 @@ export const APP_TIMEOUT_DEFAULTS: Partial<ComfyTimeouts> = { generationMs: 6 * 
 /** One ComfyUI timeout as the clients use it, and where its value comes from (env wins over the page over the default). */
 export type TimeoutSetting = {
   key: keyof ComfyTimeouts;
+  /** What the settings page calls it (its error messages too). */
+  label: string;
   variable: (typeof COMFYUI_TIMEOUT_VARIABLES)[keyof ComfyTimeouts];
   ms: number;
   source: "env" | "settings" | "default";
@@ -71,6 +73,7 @@ export function describeSettings(env: Env, options: { overrides?: Partial<ComfyT
     tokenSet: env.token !== undefined,
     timeouts: TIMEOUT_ORDER.map((key) => ({
       key,
+      label: TIMEOUT_LABELS[key],
       variable: COMFYUI_TIMEOUT_VARIABLES[key],
       ms: timeouts[key],
       source: env.comfyuiTimeouts[key] !== undefined ? "env" : overrides[key] !== undefined ? "settings" : "default",

@@ -9,15 +9,6 @@ import type { ComfyStatus } from "@/server/runs/catalogue";
 import type { TimeoutSetting } from "@/server/settings";
 import styles from "./settings.module.css";
 
-const TIMEOUT_LABELS: Record<TimeoutSetting["key"], string> = {
-  connectMs: "Connect",
-  readMs: "Read (each request)",
-  queueMs: "Queue a prompt",
-  imageDownloadMs: "Image download",
-  videoDownloadMs: "Video download",
-  generationMs: "Whole generation",
-};
-
 /** 90000 → "1 min 30 s": the table shows what a person would say, the raw milliseconds sit beside it. */
 function formatMs(ms: number): string {
   if (ms < 1000) return `${ms} ms`;
@@ -165,7 +156,7 @@ function TimeoutRow({ timeout, onChanged }: { timeout: TimeoutSetting; onChanged
   };
   return (
     <tr data-testid={`settings-timeout-${timeout.key}`}>
-      <td>{TIMEOUT_LABELS[timeout.key]}</td>
+      <td>{timeout.label}</td>
       <td>
         {locked ? (
           <>
@@ -179,7 +170,7 @@ function TimeoutRow({ timeout, onChanged }: { timeout: TimeoutSetting; onChanged
               step={1}
               value={draft ?? String(timeout.ms)}
               onChange={(e) => setDraft(e.target.value)}
-              aria-label={`${TIMEOUT_LABELS[timeout.key]} timeout in milliseconds`}
+              aria-label={`${timeout.label} timeout in milliseconds`}
             />{" "}
             ms <span className="muted">({formatMs(draft !== null && /^\d+$/.test(draft) ? Number(draft) : timeout.ms)})</span>
             {draft !== null && draft !== String(timeout.ms) ? (
