@@ -26,7 +26,9 @@ test("a second ComfyUI server added on the settings page runs the workflow when 
 
   await expect(node(page, "9").locator(".node-outputs img")).toBeVisible({ timeout: 20_000 });
   await expect(page.getByTestId("run-panel")).toContainText(/done|success/i);
-  await expect(page.getByTestId("run-server")).toHaveText(`on ${secondUrl}`);
+  // Named as on the settings page, its URL on hover.
+  await expect(page.getByTestId("run-server")).toHaveText("on GPU box 2");
+  await expect(page.getByTestId("run-server").getByText("GPU box 2")).toHaveAttribute("title", secondUrl);
 
   // The record names the server, and that server (not the default one) has the prompt in its history.
   const listed = await page.request.get(`/api/trpc/run.list?input=${encodeURIComponent(JSON.stringify({ workflowId }))}`);
@@ -49,7 +51,8 @@ test("a second ComfyUI server added on the settings page runs the workflow when 
 });
 
 test("with 'Any server that fits' picked, Run goes to the server that has the graph's model file, or says why none can run it", async ({ page }) => {
-  await page.request.post("/api/trpc/system.addServer", { data: { url: secondUrl } });
+  const added = await page.request.post("/api/trpc/system.addServer", { data: { url: secondUrl } });
+  expect(added.ok(), await added.text()).toBe(true);
   const graph = buildTxt2ImgGraph({ checkpoint: "gpu2-only.safetensors", steps: 4, width: 64, height: 64 });
   await openNewWorkflow(page, "Fits somewhere", buildDocument(graph, { layout: buildGridLayout(graph, { columns: 4, spacing: 380 }) }));
   await page.getByTestId("server-picker").selectOption("any");

@@ -12,9 +12,17 @@ import { NodeRunBadge } from "./node-run-badge";
 import { RunPanel } from "./run-panel";
 import { useRun } from "./use-run";
 import styles from "./runs.module.css";
+import { ServerName } from "./server-name";
 
 // A sampler step changes one node of the run many times a second: everything
 // below is memoized on what it shows, so a step re-renders the panel and one row.
+
+/** A workflow's name (from the list the runs page also reads), its id until the list is here or if it was deleted. */
+function WorkflowName({ id }: { id: string }) {
+  const trpc = useTRPC();
+  const list = useQuery(trpc.workflow.list.queryOptions(undefined, { staleTime: 60_000 }));
+  return <>{list.data?.find((w) => w.id === id)?.name ?? id}</>;
+}
 
 /** Where the run came from: workflow, version, hashes, server, prompt id. */
 const RunSource = memo(function RunSource(run: Pick<RunView, "workflowId" | "versionId" | "unsaved" | "documentHash" | "graphHash" | "serverUrl" | "promptId" | "rerunOf">) {
@@ -22,7 +30,10 @@ const RunSource = memo(function RunSource(run: Pick<RunView, "workflowId" | "ver
     <p className={`${styles.mono} muted`}>
       {run.workflowId ? (
         <>
-          workflow <Link href={`/workflows/${run.workflowId}`}>{run.workflowId}</Link>
+          workflow{" "}
+          <Link href={`/workflows/${run.workflowId}`}>
+            <WorkflowName id={run.workflowId} />
+          </Link>
           {run.versionId !== null ? (
             <>
               {" "}· <Link href={`/workflows/${run.workflowId}/history?version=${run.versionId}`}>version {run.versionId}</Link>
@@ -31,7 +42,7 @@ const RunSource = memo(function RunSource(run: Pick<RunView, "workflowId" | "ver
           ·{" "}
         </>
       ) : null}
-      {run.unsaved ? "unsaved draft · " : ""}document {run.documentHash.slice(0, 12)} · graph {run.graphHash.slice(0, 12)} · {run.serverUrl} · prompt {run.promptId ?? "–"}
+      {run.unsaved ? "unsaved draft · " : ""}document {run.documentHash.slice(0, 12)} · graph {run.graphHash.slice(0, 12)} · <ServerName url={run.serverUrl} /> · prompt {run.promptId ?? "–"}
       {run.rerunOf ? (
         <>
           {" "}· again of <Link href={`/runs/${run.rerunOf}`}>{run.rerunOf.slice(0, 8)}</Link>

@@ -6,6 +6,7 @@ import { formatDuration, STATUS_LABELS, statusTone } from "./run-state";
 import { RunOutputs } from "./run-outputs";
 import type { UseRunResult } from "./use-run";
 import styles from "./runs.module.css";
+import { ServerName } from "./server-name";
 
 export interface RunPanelProps {
   /** From `useRun()`. */
@@ -63,7 +64,7 @@ export function RunPanel({ controller, onSelectNode, hideDetailsLink }: RunPanel
         {run.cachedNodes.length > 0 ? <span>{run.cachedNodes.length} cached</span> : null}
         {run.unsaved ? <span>unsaved draft</span> : run.versionId !== null ? <span>version {run.versionId}</span> : null}
         <span data-testid="run-server" title="The ComfyUI server this run went to">
-          on {run.serverUrl}
+          on <ServerName url={run.serverUrl} />
         </span>
         {/* No prefetch: it would have the server render the run page just as the run starts, delaying its POST /prompt. */}
         {hideDetailsLink ? null : (

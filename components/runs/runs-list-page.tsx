@@ -10,6 +10,7 @@ import type { RunStatus, RunView } from "@/lib/runs";
 import { QueueView } from "./queue-view";
 import { formatDuration, STATUS_LABELS, statusTone } from "./run-state";
 import styles from "./runs.module.css";
+import { ServerName } from "./server-name";
 
 const STATUSES = Object.keys(STATUS_LABELS) as RunStatus[];
 
@@ -102,7 +103,7 @@ export function RunsListPage() {
                   </div>
                 </td>
                 <td className={styles.mono} data-testid="run-row-server">
-                  {run.serverUrl}
+                  <ServerName url={run.serverUrl} />
                 </td>
                 <td>{new Date(run.createdAt).toLocaleString()}</td>
                 <td>{formatDuration(run.startedAt !== null && run.finishedAt !== null ? run.finishedAt - run.startedAt : null)}</td>
