@@ -15,6 +15,7 @@ import { spawn } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { createInterface } from "node:readline";
 import { pathToFileURL } from "node:url";
 import { performance } from "node:perf_hooks";
 import { chromium } from "@playwright/test";
@@ -147,6 +148,8 @@ async function measureInChromium(): Promise<void> {
     console.log("Chromium figures: skipped (needs `next build` and /usr/bin/chromium)");
     return;
   }
+  // The simulator in a process of its own, as ComfyUI is: here it would share an event loop with the Playwright driver.
+  const sim = await startSimulatorProcess();
   const port = 3393;
   const dataDir = mkdtempSync(join(tmpdir(), "atelier-run-bench-"));
   // The probe prints when each request a bench page tagged reached the server (for the Run click phases below).
@@ -383,8 +386,36 @@ async function measureInChromium(): Promise<void> {
   } finally {
     await browser.close();
     server.kill("SIGTERM");
+    sim.close();
     rmSync(dataDir, { recursive: true, force: true });
   }
+}
+
+/** bench/probes/simulator-process.ts in a child: its prompt arrivals and progress sends go into the same maps. */
+async function startSimulatorProcess(): Promise<{ url: string; whenIdle: () => Promise<void>; close: () => void }> {
+  const child = spawn(process.execPath, ["--import", "tsx", join(import.meta.dirname, "probes", "simulator-process.ts")], { stdio: ["pipe", "pipe", "inherit"] });
+  const idleWaiters: (() => void)[] = [];
+  const lines = createInterface({ input: child.stdout! });
+  const url = await new Promise<string>((resolve, reject) => {
+    child.on("exit", (code) => reject(new Error(`the simulator process exited with ${code}`)));
+    lines.on("line", (line) => {
+      const [tag, kind, key, at] = line.split(" ");
+      if (tag !== "sim-probe") return;
+      if (kind === "ready") resolve(key!);
+      else if (kind === "progress") progressSentAt.set(key!, Number(at));
+      else if (kind === "queued") promptReceivedAt.set(key!, Number(at));
+      else if (kind === "idle") idleWaiters.shift()?.();
+    });
+  });
+  return {
+    url,
+    whenIdle: () =>
+      new Promise<void>((resolve) => {
+        idleWaiters.push(resolve);
+        child.stdin!.write("idle?\n");
+      }),
+    close: () => child.kill("SIGTERM"),
+  };
 }
 
 await measureInChromium();
