@@ -3,7 +3,7 @@
 // receiving POST /prompt, and (b) from the simulator sending a `progress`
 // websocket message to the matching node event reaching a tRPC subscriber.
 // p50/p95 with 1 and 10 concurrent runs. Then in Chromium (the app with its
-// pages in a child process, the simulator here): (c) from the progress
+// pages in a child process, the simulator in another): (c) from the progress
 // message to the step count changing in the run page's DOM, and (d) from the
 // Run click in the editor to the simulator receiving POST /prompt: with 1 run,
 // with 10 concurrent runs, and (a stress figure) 10 pages clicked at once.
