@@ -14,7 +14,7 @@ import {
   type RunView,
 } from "@/lib/runs";
 import { findMissingNodeTypes } from "@/lib/runs/requirements";
-import type { ApiPrompt, ComfyClient, ComfyServers, ExecutionErrorData, FileRef, HistoryEntry, NodeOutput, RunEvent, RunResult } from "@/server/comfyui";
+import type { ApiPrompt, ComfyClient, ComfyServerInfo, ComfyServers, ExecutionErrorData, FileRef, HistoryEntry, NodeOutput, RunEvent, RunResult } from "@/server/comfyui";
 import { AppError, assertNever, isAppError } from "@/server/errors";
 import type { WorkflowRepository } from "@/server/store/workflows";
 import { outputUrl, type RunRepository, type StoredOutput } from "./store";
@@ -353,41 +353,45 @@ export function createRunManager(deps: RunManagerDeps) {
 
   /** Starts a run; resolves once ComfyUI accepted it (or refused it, or could not be reached), with the run as it is then. */
   /**
-   * The configured server that fits a document best: it answers within a short wait, has every node type and every
-   * listed value (model files, samplers…) the graph uses (nothing it would refuse), and as much VRAM as the template the workflow was made from
+   * The configured server that fits a document best: it has every node type and every listed value (model files,
+   * samplers…) the graph uses (nothing it would refuse), and as much VRAM as the template the workflow was made from
    * declares; among those, the one with the shortest queue (the default one first on a tie, then in list order).
-   * Otherwise why each server does not fit.
+   * Servers are judged together; after a short wait the choice is made among those judged so far, unless none of them
+   * fits (a first /object_info of a big install can take longer, so then the others are waited for, each within its
+   * own timeouts). Otherwise why each server does not fit.
    */
   async function pickServer(doc: WorkflowDocument, workflowId: string | null): Promise<{ comfy: ComfyClient } | { reasons: string[] }> {
     const minVramGb = workflowId ? (deps.minVramGbOf?.(workflowId) ?? null) : null;
     const waitMs = deps.queueAnswerMs ?? 3_000;
-    const listed = servers.list();
-    const judged = await Promise.all(
-      listed.map(async (server, order): Promise<{ url: string; load: number; order: number } | { url: string; reason: string }> => {
-        const comfy = servers.client(server.url);
-        try {
-          const [{ catalogue }, queue, stats] = await within(
-            Promise.all([comfy.getNodeCatalogue(), comfy.getQueue(), minVramGb ? comfy.getSystemStats() : Promise.resolve(null)]),
-            waitMs,
-            `did not answer within ${formatWait(waitMs)}`,
-          );
-          const missing = findMissingNodeTypes(doc, catalogue, server.url);
-          if (missing.length > 0) return { url: server.url, reason: `has no node type ${missing.map((m) => `"${m.classType}"`).join(", ")}` };
-          // What the server would refuse: values not in its lists (model files it does not have), missing inputs…
-          const error = validateDocument(doc, catalogue).find((i) => i.severity === "error");
-          if (error) return { url: server.url, reason: error.message };
-          if (minVramGb && stats) {
-            const vramGb = Math.max(0, ...stats.devices.map((d) => d.vram_total)) / 2 ** 30;
-            if (vramGb < minVramGb) return { url: server.url, reason: `has ${vramGb.toFixed(1)} GB of VRAM; the template this workflow was made from needs ${minVramGb} GB` };
-          }
-          return { url: server.url, load: queue.queue_running.length + queue.queue_pending.length, order: server.isDefault ? -1 : order };
-        } catch (error) {
-          return { url: server.url, reason: (error as Error).message };
+    type Judged = { url: string; load: number; order: number } | { url: string; reason: string };
+    const judge = async (server: ComfyServerInfo, order: number): Promise<Judged> => {
+      const comfy = servers.client(server.url);
+      const quick = <T>(p: Promise<T>) => within(p, waitMs, `did not answer within ${formatWait(waitMs)}`);
+      try {
+        const [{ catalogue }, queue, stats] = await Promise.all([comfy.getNodeCatalogue(), quick(comfy.getQueue()), minVramGb ? quick(comfy.getSystemStats()) : null]);
+        const missing = findMissingNodeTypes(doc, catalogue, server.url);
+        if (missing.length > 0) return { url: server.url, reason: `has no node type ${missing.map((m) => `"${m.classType}"`).join(", ")}` };
+        // What the server would refuse: values not in its lists (model files it does not have), missing inputs…
+        const error = validateDocument(doc, catalogue).find((i) => i.severity === "error");
+        if (error) return { url: server.url, reason: error.message };
+        if (minVramGb && stats) {
+          const vramGb = Math.max(0, ...stats.devices.map((d) => d.vram_total)) / 2 ** 30;
+          if (vramGb < minVramGb) return { url: server.url, reason: `has ${vramGb.toFixed(1)} GB of VRAM; the template this workflow was made from needs ${minVramGb} GB` };
         }
-      }),
-    );
-    const fitting = judged.filter((j) => "load" in j).sort((a, b) => a.load - b.load || a.order - b.order);
-    if (fitting.length === 0) return { reasons: judged.map((j) => `${j.url} ${"reason" in j ? j.reason : ""}`) };
+        return { url: server.url, load: queue.queue_running.length + queue.queue_pending.length, order: server.isDefault ? -1 : order };
+      } catch (error) {
+        return { url: server.url, reason: (error as Error).message };
+      }
+    };
+    const settled: Judged[] = [];
+    const all = Promise.all(servers.list().map((server, order) => judge(server, order).then((j) => (settled.push(j), j))));
+    const fittingOf = (judged: Judged[]) => judged.filter((j) => "load" in j).sort((a, b) => a.load - b.load || a.order - b.order);
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([all, new Promise((resolve) => (timer = setTimeout(resolve, waitMs)))]);
+    clearTimeout(timer);
+    let fitting = fittingOf(settled);
+    if (fitting.length === 0) fitting = fittingOf(await all);
+    if (fitting.length === 0) return { reasons: (await all).map((j) => `${j.url} ${"reason" in j ? j.reason : ""}`) };
     // Still configured (the settings page may have removed it while the servers were asked).
     return { comfy: servers.resolve(fitting[0]!.url) };
   }

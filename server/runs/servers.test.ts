@@ -315,6 +315,22 @@ describe("a run on any server that fits", () => {
     await api.run.cancel.mutate({ runId: long.id });
   });
 
+  it("does not wait for a silent server once another fits, even when the silent one is the default", async () => {
+    const live = await sim();
+    const held: Socket[] = [];
+    const silent = createServer((socket) => void held.push(socket));
+    await new Promise<void>((r) => silent.listen(0, "127.0.0.1", r));
+    cleanups.push(() => new Promise<void>((r) => (held.forEach((h) => h.destroy()), silent.close(() => r()))));
+    const silentUrl = `http://127.0.0.1:${(silent.address() as { port: number }).port}`;
+    const { api } = await app({ COMFYUI_URL: silentUrl });
+    await api.system.addServer.mutate({ url: live.url });
+    const asked = Date.now();
+    const run = await api.run.start.mutate({ document: txt2img(), anyServer: true });
+    // The short wait (3 s), not the silent server's 30 s read timeout.
+    expect(Date.now() - asked).toBeLessThan(6_000);
+    expect(run).toMatchObject({ serverUrl: live.url, status: expect.stringMatching(/^(queued|running|success)$/) });
+  });
+
   it("needs the VRAM the template its workflow was made from declares, and skips a server that does not answer", async () => {
     const [small, big] = [await sim(gpu(8)), await sim(gpu(24))];
     const silent = `http://127.0.0.1:${await freePort()}`;
