@@ -23,9 +23,9 @@ export function TemplateDetail({ templateId }: { templateId: string }) {
   const router = useRouter();
   const queryClient = useQueryClient();
   const t = useQuery(trpc.template.get.queryOptions({ id: templateId }));
-  // Every version checked against the connected ComfyUI: what each needs that it lacks.
+  // Every version checked against the ComfyUI this browser's Run goes to: what each needs that it lacks.
   const runServer = useRunServerChoice();
-  const requirements = useQuery(trpc.template.requirements.queryOptions({ id: templateId, serverUrl: runServer.requestUrl }, { staleTime: 60_000 }));
+  const requirements = useQuery(trpc.template.requirements.queryOptions({ id: templateId, serverUrl: runServer.requestUrl }, { staleTime: 60_000, enabled: runServer.url !== null }));
   const versions = t.data?.versions ?? [];
   const [from, setFrom] = useState<string | null>(null);
   const [to, setTo] = useState<string | null>(null);

@@ -14,10 +14,10 @@ import { TemplateThumbnail } from "./thumbnail";
 export function TemplateGallery() {
   const trpc = useTRPC();
   const list = useQuery(trpc.template.list.queryOptions());
-  // What each template's latest version needs that the connected ComfyUI lacks.
-  // Checked against the server the editor's Run goes to in this browser (the default one unless another was picked).
+  // What each template's latest version needs that ComfyUI lacks: the server the editor's Run goes to in this browser
+  // (the default one unless another was picked), asked once the list of servers is known.
   const runServer = useRunServerChoice();
-  const requirements = useQuery(trpc.template.requirements.queryOptions(runServer.requestUrl === undefined ? undefined : { serverUrl: runServer.requestUrl }, { staleTime: 60_000 }));
+  const requirements = useQuery(trpc.template.requirements.queryOptions(runServer.requestUrl === undefined ? undefined : { serverUrl: runServer.requestUrl }, { staleTime: 60_000, enabled: runServer.url !== null }));
   const shortfallOf = (t: { id: string; latestVersion: string }) => requirements.data?.shortfalls[t.id]?.[t.latestVersion];
   const [runnableOnly, setRunnableOnly] = useState(false);
   const queryClient = useQueryClient();
