@@ -9,7 +9,8 @@
 // with 10 concurrent runs, and (a stress figure) 10 pages clicked at once.
 // Times on both sides are wall-clock milliseconds (performance.timeOrigin +
 // now()). BENCH_CPU=1 also prints the CPU time each process used while the
-// clicks were timed; BENCH_CLICKS_ONLY=1 measures the Run clicks only.
+// clicks were timed; BENCH_PARTS=server,watch,clicks (any of them) measures
+// only those parts.
 import { loadavg } from "node:os";
 import { spawn } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
@@ -75,6 +76,9 @@ function cpuDelta(before: Map<string, number>, after: Map<string, number>, into:
   for (const [kind, t] of after) into.set(kind, (into.get(kind) ?? 0) + t - (before.get(kind) ?? 0));
 }
 
+const parts = (process.env.BENCH_PARTS ?? "server,watch,clicks").split(",").map((p) => p.trim());
+const part = (name: "server" | "watch" | "clicks") => parts.includes(name);
+
 const percentile = (xs: number[], p: number) => {
   const s = [...xs].sort((a, b) => a - b);
   return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))] ?? NaN;
@@ -129,7 +133,7 @@ async function oneRun(toPrompt: number[], toSubscriber: number[]): Promise<void>
 // Warm up: websocket connection, catalogue cache, JIT.
 await oneRun([], []);
 
-for (const concurrency of process.env.BENCH_CLICKS_ONLY ? [] : [1, 10]) {
+for (const concurrency of part("server") ? [1, 10] : []) {
   const toPrompt: number[] = [];
   const toSubscriber: number[] = [];
   const rounds = concurrency === 1 ? 20 : 3;
@@ -154,7 +158,7 @@ async function measureInChromium(): Promise<void> {
   const dataDir = mkdtempSync(join(tmpdir(), "atelier-run-bench-"));
   // The probe prints when each request a bench page tagged reached the server (for the Run click phases below).
   const probe = pathToFileURL(join(import.meta.dirname, "probes", "request-arrival.mjs")).href;
-  const server = spawn(process.execPath, ["--import", "tsx", "--import", probe, "server/main.ts"], {
+  const server = spawn(process.execPath, ["--import", "tsx", "--import", probe, ...(process.env.BENCH_WS_PROBE ? ["--import", process.env.BENCH_WS_PROBE] : []), ...(process.env.BENCH_SERVER_FLAGS?.split(" ") ?? []), "server/main.ts"], {
     cwd: root,
     env: { ...process.env, PORT: String(port), ATELIER_DATA_DIR: dataDir, COMFYUI_URL: sim.url, NEXT_TELEMETRY_DISABLED: "1" },
     stdio: ["ignore", "pipe", "inherit"],
@@ -200,8 +204,11 @@ async function measureInChromium(): Promise<void> {
       };
     })()`;
     // (c) 1 run, then 10 runs each watched on its own page (ComfyUI executes them one after another, the pages all listen).
-    for (const concurrency of process.env.BENCH_CLICKS_ONLY ? [] : [1, 10]) {
+    for (const concurrency of part("watch") ? [1, 10] : []) {
       const deltas: number[] = [];
+      const firstSteps: number[] = [];
+      const firstSplit: string[] = [];
+      const laterSteps: number[] = [];
       const toPage: number[] = [];
       const inPage: number[] = [];
       for (let r = 0; r < (concurrency === 1 ? 3 : 1); r++) {
@@ -229,10 +236,12 @@ async function measureInChromium(): Promise<void> {
             const value = label.split("/")[0]!;
             const sent = progressSentAt.get(`${run.promptId}:3:${value}`);
             if (sent !== undefined) deltas.push(at - sent);
+            if (sent !== undefined && process.env.BENCH_DEBUG) (Number(value) <= 5 ? firstSteps : laterSteps).push(at - sent);
             const got = received.get(value);
             if (sent !== undefined && got !== undefined) {
               toPage.push(got - sent);
               inPage.push(at - got);
+              if (process.env.BENCH_DEBUG && Number(value) <= 5) firstSplit.push(`${(got - sent).toFixed(1)}+${(at - got).toFixed(1)}`);
             }
           }
           await page.close();
@@ -244,6 +253,8 @@ async function measureInChromium(): Promise<void> {
           `  of which progress message → the page's websocket delivers the node event: ${fmt(toPage)}\n` +
           `           node event delivered → DOM: ${fmt(inPage)}`,
       );
+      if (process.env.BENCH_DEBUG) (await import("node:fs")).writeFileSync("/tmp/sim-sent.json", JSON.stringify([...progressSentAt].filter(([k]) => Number(k.split(":")[2]) <= 5)));
+      if (process.env.BENCH_DEBUG) console.log(`  (debug) steps 1–5 of each run: ${fmt(firstSteps)}; later steps: ${fmt(laterSteps)}; first steps as to page + in page: ${firstSplit.join(" ")}`);
     }
 
     // (d) The Run button in the editor, three ways:
@@ -335,53 +346,55 @@ async function measureInChromium(): Promise<void> {
       if (process.env.BENCH_CPU) for (const [kind, t] of [...f.cpu].sort((a, b) => b[1] - a[1])) if (t > 0) console.log(`  CPU from the clicks to the last /prompt, all clicks: ${kind} ${t * 10} ms`);
     };
 
-    {
-      const figures = newFigures();
-      const pages = await openEditors(1, () => 2);
-      for (let r = 0; r < 10; r++) {
-        const blocker = await post<{ id: string; status: string }>("run.start", { document: txt2img(10_000) });
-        await clickAndTime(pages, figures, "locator");
-        await post("run.cancel", { runId: blocker.id });
-        await sim.whenIdle();
+    if (part("clicks")) {
+      {
+        const figures = newFigures();
+        const pages = await openEditors(1, () => 2);
+        for (let r = 0; r < 10; r++) {
+          const blocker = await post<{ id: string; status: string }>("run.start", { document: txt2img(10_000) });
+          await clickAndTime(pages, figures, "locator");
+          await post("run.cancel", { runId: blocker.id });
+          await sim.whenIdle();
+        }
+        for (const { page } of pages) await page.close();
+        report("1 editor page, Run clicked", figures);
       }
-      for (const { page } of pages) await page.close();
-      report("1 editor page, Run clicked", figures);
-    }
 
-    {
-      const figures = newFigures();
-      // Page 0 runs 10,000 steps (40 s at 4 ms a step: it executes throughout); the others 2 steps, held in the queue behind it.
-      const pages = await openEditors(10, (i) => (i === 0 ? 10_000 : 2));
-      await clickAndTime(pages.slice(0, 1), newFigures(), "locator");
-      for (const p of pages.slice(1, 9)) await clickAndTime([p], newFigures(), "locator");
-      const timed = pages[9]!;
-      for (let r = 0; r < 20; r++) {
-        const [runId] = await clickAndTime([timed], figures, "locator");
-        if (runId) await post("run.cancel", { runId });
-        // Let the cancel land and the page settle before the next click.
-        await timed.page.locator(readyButton).waitFor({ timeout: 60_000 });
-        await new Promise((res) => setTimeout(res, 100));
-      }
-      for (const p of pages.slice(0, 9)) {
-        const runId = await latestRunOf(p.workflowId);
-        if (runId) await post("run.cancel", { runId });
-      }
-      await sim.whenIdle();
-      for (const { page } of pages) await page.close();
-      report("10 concurrent runs (one executing, eight queued, each on its editor page), Run clicked on a tenth page", figures);
-    }
-
-    {
-      const figures = newFigures();
-      const pages = await openEditors(10, () => 2);
-      for (let r = 0; r < 3; r++) {
-        const blocker = await post<{ id: string; status: string }>("run.start", { document: txt2img(10_000) });
-        await clickAndTime(pages, figures, "mouse");
-        await post("run.cancel", { runId: blocker.id });
+      {
+        const figures = newFigures();
+        // Page 0 runs 10,000 steps (40 s at 4 ms a step: it executes throughout); the others 2 steps, held in the queue behind it.
+        const pages = await openEditors(10, (i) => (i === 0 ? 10_000 : 2));
+        await clickAndTime(pages.slice(0, 1), newFigures(), "locator");
+        for (const p of pages.slice(1, 9)) await clickAndTime([p], newFigures(), "locator");
+        const timed = pages[9]!;
+        for (let r = 0; r < 20; r++) {
+          const [runId] = await clickAndTime([timed], figures, "locator");
+          if (runId) await post("run.cancel", { runId });
+          // Let the cancel land and the page settle before the next click.
+          await timed.page.locator(readyButton).waitFor({ timeout: 60_000 });
+          await new Promise((res) => setTimeout(res, 100));
+        }
+        for (const p of pages.slice(0, 9)) {
+          const runId = await latestRunOf(p.workflowId);
+          if (runId) await post("run.cancel", { runId });
+        }
         await sim.whenIdle();
+        for (const { page } of pages) await page.close();
+        report("10 concurrent runs (one executing, eight queued, each on its editor page), Run clicked on a tenth page", figures);
       }
-      for (const { page } of pages) await page.close();
-      report("Stress: 10 editor pages, Run clicked on each at the same moment", figures);
+
+      {
+        const figures = newFigures();
+        const pages = await openEditors(10, () => 2);
+        for (let r = 0; r < 3; r++) {
+          const blocker = await post<{ id: string; status: string }>("run.start", { document: txt2img(10_000) });
+          await clickAndTime(pages, figures, "mouse");
+          await post("run.cancel", { runId: blocker.id });
+          await sim.whenIdle();
+        }
+        for (const { page } of pages) await page.close();
+        report("Stress: 10 editor pages, Run clicked on each at the same moment", figures);
+      }
     }
   } finally {
     await browser.close();

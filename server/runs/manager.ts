@@ -122,6 +122,9 @@ function issueFromCompile(issue: CompileIssue, nodeTypes: Record<string, string>
 
 const formatWait = (ms: number) => (ms < 1_000 ? `${ms} ms` : ms < 120_000 ? `${Math.round(ms / 1000)} s` : ms < 7_200_000 ? `${Math.round(ms / 60_000)} min` : `${Math.round(ms / 3_600_000)} h`);
 
+/** How long a run just queued waits for its queue position, so that runs queued together share one /queue request. */
+const QUEUE_REFRESH_COALESCE_MS = 50;
+
 /** `promise`, or a rejection with `message` once `ms` have passed: how long a caller waits, whatever the request's own timeouts. */
 async function within<T>(promise: Promise<T>, ms: number, message: string): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
@@ -140,6 +143,7 @@ export function createRunManager(deps: RunManagerDeps) {
   const live = new Map<string, LiveRun>();
   const starting = new Map<string, number>();
   let queueTimer: NodeJS.Timeout | null = null;
+  let refreshSoon: NodeJS.Timeout | null = null;
   let closed = false;
   const sleepers = new Set<() => void>();
 
@@ -216,7 +220,7 @@ export function createRunManager(deps: RunManagerDeps) {
           detail: event.issues.length > 0 ? `ComfyUI left out some outputs: ${event.issues.map((i) => i.message).join("; ")}` : null,
         });
         if (run.cancelRequested) void cancel(run.view.id);
-        else void refreshQueuePositions();
+        else refreshQueuePositionsSoon();
         break;
       case "started":
         if (run.view.status !== "running") setStatus(run, "running", { startedAt: now(), queuePosition: null });
@@ -280,7 +284,9 @@ export function createRunManager(deps: RunManagerDeps) {
     run.resolveAccepted();
     emit(run, { type: "end", run: structuredClone(run.view) });
     live.delete(run.view.id);
-    void refreshQueuePositions();
+    // The runs still waiting move up: the queue timer (running while any run waits) tells them within a second. Not
+    // asked here: a queue of quick runs (cached re-runs end in milliseconds) would ask ComfyUI for its whole queue and
+    // re-render every waiting run's page at every end, just as the next run starts streaming its progress.
   }
 
   async function finishFromResult(run: LiveRun, result: RunResult): Promise<void> {
@@ -488,6 +494,15 @@ export function createRunManager(deps: RunManagerDeps) {
     run.ended = execute(run);
     await run.accepted;
     return structuredClone(run.view);
+  }
+
+  /** Queue positions shortly: the runs queued in one burst (ten pages clicking Run) share one question to ComfyUI. */
+  function refreshQueuePositionsSoon(): void {
+    if (refreshSoon || closed) return;
+    refreshSoon = setTimeout(() => {
+      refreshSoon = null;
+      void refreshQueuePositions();
+    }, QUEUE_REFRESH_COALESCE_MS);
   }
 
   async function refreshQueuePositions(): Promise<void> {
@@ -797,6 +812,7 @@ export function createRunManager(deps: RunManagerDeps) {
     close(): void {
       closed = true;
       if (queueTimer) clearInterval(queueTimer);
+      if (refreshSoon) clearTimeout(refreshSoon);
       for (const run of live.values()) run.follow.abort(new Error("Atelier is shutting down"));
       for (const wake of [...sleepers]) wake();
     },

@@ -191,6 +191,27 @@ describe("running a workflow through the app server on the simulator", () => {
     expect(positions).toContain(1);
   });
 
+  it("moves a waiting run up the queue as the runs ahead of it end, within the once-a-second check", async () => {
+    const comfy = await sim({ stepDelayMs: 5 });
+    const { api } = await app(comfy.url);
+    // In this order (different seeds: nothing cached), 1.5 s each for the first two.
+    const first = await api.run.start.mutate({ document: txt2img(300, { seed: 1 }) });
+    const second = await api.run.start.mutate({ document: txt2img(300, { seed: 2 }) });
+    const third = await api.run.start.mutate({ document: txt2img(2, { seed: 3 }) });
+    const positions: (number | null)[] = [];
+    const record = (e: RunStreamEvent) => {
+      if (e.type === "status" && e.status === "queued") positions.push(e.queuePosition);
+      if (e.type === "snapshot" && e.run.status === "queued") positions.push(e.run.queuePosition);
+    };
+    const ends = await Promise.all([follow(api, first.id), follow(api, second.id), follow(api, third.id, record)]);
+    expect(ends.map((e) => e.end.status)).toEqual(["success", "success", "success"]);
+    // Two runs ahead, then one: never back down.
+    const known = positions.filter((p) => p !== null);
+    expect(known).toContain(2);
+    expect(known).toContain(1);
+    expect(known.indexOf(1)).toBeGreaterThan(known.lastIndexOf(2));
+  });
+
   it("marks a run lost when ComfyUI restarts mid-run and forgets it", async () => {
     const first = await startSimulator({ stepDelayMs: 20 });
     const port = first.port;
