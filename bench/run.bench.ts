@@ -10,7 +10,8 @@
 // Times on both sides are wall-clock milliseconds (performance.timeOrigin +
 // now()). BENCH_CPU=1 also prints the CPU time each process used while the
 // clicks were timed; BENCH_PARTS=server,watch,clicks (any of them) measures
-// only those parts.
+// only those parts; BENCH_DEBUG=1 splits out the first steps of each watched
+// run; BENCH_SERVER_FLAGS passes Node flags to the app server (--cpu-prof…).
 import { loadavg } from "node:os";
 import { spawn } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
@@ -158,7 +159,7 @@ async function measureInChromium(): Promise<void> {
   const dataDir = mkdtempSync(join(tmpdir(), "atelier-run-bench-"));
   // The probe prints when each request a bench page tagged reached the server (for the Run click phases below).
   const probe = pathToFileURL(join(import.meta.dirname, "probes", "request-arrival.mjs")).href;
-  const server = spawn(process.execPath, ["--import", "tsx", "--import", probe, ...(process.env.BENCH_WS_PROBE ? ["--import", process.env.BENCH_WS_PROBE] : []), ...(process.env.BENCH_SERVER_FLAGS?.split(" ") ?? []), "server/main.ts"], {
+  const server = spawn(process.execPath, ["--import", "tsx", "--import", probe, ...(process.env.BENCH_SERVER_FLAGS?.split(" ") ?? []), "server/main.ts"], {
     cwd: root,
     env: { ...process.env, PORT: String(port), ATELIER_DATA_DIR: dataDir, COMFYUI_URL: sim.url, NEXT_TELEMETRY_DISABLED: "1" },
     stdio: ["ignore", "pipe", "inherit"],
@@ -253,7 +254,6 @@ async function measureInChromium(): Promise<void> {
           `  of which progress message → the page's websocket delivers the node event: ${fmt(toPage)}\n` +
           `           node event delivered → DOM: ${fmt(inPage)}`,
       );
-      if (process.env.BENCH_DEBUG) (await import("node:fs")).writeFileSync("/tmp/sim-sent.json", JSON.stringify([...progressSentAt].filter(([k]) => Number(k.split(":")[2]) <= 5)));
       if (process.env.BENCH_DEBUG) console.log(`  (debug) steps 1–5 of each run: ${fmt(firstSteps)}; later steps: ${fmt(laterSteps)}; first steps as to page + in page: ${firstSplit.join(" ")}`);
     }
 
