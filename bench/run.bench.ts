@@ -367,7 +367,7 @@ async function measureInChromium(): Promise<void> {
         await clickAndTime(pages.slice(0, 1), newFigures(), "locator");
         for (const p of pages.slice(1, 9)) await clickAndTime([p], newFigures(), "locator");
         const timed = pages[9]!;
-        for (let r = 0; r < 20; r++) {
+        for (let r = 0; r < 40; r++) {
           const [runId] = await clickAndTime([timed], figures, "locator");
           if (runId) await post("run.cancel", { runId });
           // Let the cancel land and the page settle before the next click.
