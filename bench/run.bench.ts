@@ -1,12 +1,13 @@
-// Run path latency with the ComfyUI simulator and the real app server, all
-// in this process: (a) from the tRPC `run.start` call to the simulator
-// receiving POST /prompt, and (b) from the simulator sending a `progress`
-// websocket message to the matching node event reaching a tRPC subscriber.
-// p50/p95 with 1 and 10 concurrent runs. Then in Chromium (the app with its
-// pages in a child process, the simulator in another): (c) from the progress
-// message to the step count changing in the run page's DOM, and (d) from the
-// Run click in the editor to the simulator receiving POST /prompt: with 1 run,
-// with 10 concurrent runs, and (a stress figure) 10 pages clicked at once.
+// Run path latency with the ComfyUI simulator (in a process of its own, as
+// ComfyUI is) and the real app server: (a) from the tRPC `run.start` call to
+// the simulator receiving POST /prompt, and (b) from the simulator sending a
+// `progress` websocket message to the matching node event reaching a tRPC
+// subscriber, with the app server in this process; p50/p95 with 1 and 10
+// concurrent runs. Then in Chromium (the app with its pages in a child
+// process): (c) from the progress message to the step count changing in the
+// run page's DOM, and (d) from the Run click in the editor to the simulator
+// receiving POST /prompt: with 1 run, with 10 concurrent runs, and (a stress
+// figure) 10 pages clicked at once.
 // Times on both sides are wall-clock milliseconds (performance.timeOrigin +
 // now()). BENCH_CPU=1 also prints the CPU time each process used while the
 // clicks were timed; BENCH_PARTS=server,watch,clicks (any of them) measures
@@ -21,31 +22,19 @@ import { createInterface } from "node:readline";
 import { pathToFileURL } from "node:url";
 import { performance } from "node:perf_hooks";
 import { chromium } from "@playwright/test";
-import WebSocket from "ws";
 import type { RunStreamEvent } from "@/lib/runs";
 import { buildDocument, buildTxt2ImgGraph } from "@/lib/testing";
-import { startSimulator } from "@/server/comfyui";
 import { startTestServer } from "@/server/testing/app-server";
 
 const clock = () => performance.timeOrigin + performance.now();
 
-// Every `progress` message the simulator sends, by prompt:node:value.
+// Every `progress` message the simulator sent, by prompt:node:value, and when each POST /prompt arrived at it, by
+// Atelier's run id (in extra_pnginfo): told by the simulator's process (bench/probes/simulator-process.ts).
 const progressSentAt = new Map<string, number>();
-const originalSend = WebSocket.prototype.send;
-WebSocket.prototype.send = function patchedSend(this: WebSocket, data: unknown, ...rest: unknown[]) {
-  if (typeof data === "string" && data.includes('"progress"')) {
-    try {
-      const m = JSON.parse(data) as { type?: string; data?: { prompt_id?: string; node?: string; value?: number } };
-      if (m.type === "progress" && m.data) progressSentAt.set(`${m.data.prompt_id}:${m.data.node}:${m.data.value}`, clock());
-    } catch {
-      // not a ComfyUI message
-    }
-  }
-  return (originalSend as (...a: unknown[]) => void).call(this, data, ...rest);
-} as typeof WebSocket.prototype.send;
+const promptReceivedAt = new Map<string, number>();
 
-/** CPU time (clock ticks, 100 per second) used so far by each process of this bench: Chromium's by kind, the app server, this process. */
-function cpuTicks(appPid: number | undefined): Map<string, number> {
+/** CPU time (clock ticks, 100 per second) used so far by each process of this bench: Chromium's by kind, the app server, the simulator, this process. */
+function cpuTicks(appPid: number | undefined, simPid: number | undefined): Map<string, number> {
   const byKind = new Map<string, number>();
   for (const entry of readdirSync("/proc")) {
     if (!/^\d+$/.test(entry)) continue;
@@ -61,8 +50,9 @@ function cpuTicks(appPid: number | undefined): Map<string, number> {
     const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
     const ticks = Number(fields[11]) + Number(fields[12]);
     let kind: string | null = null;
-    if (pid === process.pid) kind = "bench (Playwright driver + simulator)";
+    if (pid === process.pid) kind = "bench (Playwright driver)";
     else if (pid === appPid) kind = "app server";
+    else if (pid === simPid) kind = "simulator";
     else if (cmdline.includes("chromium") || cmdline.includes("chrome")) {
       const type = /--type=([\w-]+)/.exec(cmdline)?.[1];
       const sub = /--utility-sub-type=([\w.]+)/.exec(cmdline)?.[1];
@@ -86,17 +76,9 @@ const percentile = (xs: number[], p: number) => {
 };
 const fmt = (xs: number[]) => `p50 ${percentile(xs, 50).toFixed(2)} ms, p95 ${percentile(xs, 95).toFixed(2)} ms (n=${xs.length})`;
 
-// When each POST /prompt arrived at the simulator, by Atelier's run id (in extra_pnginfo).
-const promptReceivedAt = new Map<string, number>();
-const sim = await startSimulator({
-  nodeDelayMs: 1,
-  stepDelayMs: 4,
-  now: clock,
-  onPromptQueued: ({ receivedAt, extraData }) => {
-    const runId = (extraData.extra_pnginfo as { atelier?: { runId?: string } } | undefined)?.atelier?.runId;
-    if (runId) promptReceivedAt.set(runId, receivedAt);
-  },
-});
+// The simulator in a process of its own, as ComfyUI is: here it would share an event loop with the app server of
+// the first figures and with the Playwright driver of the others.
+const sim = await startSimulatorProcess();
 console.log(`load average at start: ${loadavg().map((l) => l.toFixed(2)).join(" ")}`);
 const app = await startTestServer({ COMFYUI_URL: sim.url });
 const api = app.client();
@@ -108,16 +90,14 @@ async function oneRun(toPrompt: number[], toSubscriber: number[]): Promise<void>
   const started = await api.run.start.mutate({ document: doc });
   if (!started.promptId) throw new Error(`run not queued: ${started.status} ${started.detail ?? ""}`);
   const promptId = started.promptId;
+  const got: [string, number][] = [];
   await new Promise<void>((resolve, reject) => {
     const sub = api.run.onEvents.subscribe(
       { runId: started.id },
       {
         onData: (data) => {
           const e = data as RunStreamEvent;
-          if (e.type === "node" && e.node.state === "running" && e.node.max > 0) {
-            const sent = progressSentAt.get(`${promptId}:${e.nodeId}:${e.node.value}`);
-            if (sent !== undefined) toSubscriber.push(clock() - sent);
-          }
+          if (e.type === "node" && e.node.state === "running" && e.node.max > 0) got.push([`${promptId}:${e.nodeId}:${e.node.value}`, clock()]);
           if (e.type === "end" || (e.type === "snapshot" && !["pending", "queued", "running"].includes(e.run.status))) {
             sub.unsubscribe();
             resolve();
@@ -127,6 +107,12 @@ async function oneRun(toPrompt: number[], toSubscriber: number[]): Promise<void>
       },
     );
   });
+  // Every line the simulator wrote before this answer has been read: the send times of this run's messages are in.
+  await sim.sync();
+  for (const [key, at] of got) {
+    const sent = progressSentAt.get(key);
+    if (sent !== undefined) toSubscriber.push(at - sent);
+  }
   const received = promptReceivedAt.get(started.id);
   if (received !== undefined) toPrompt.push(received - t0);
 }
@@ -153,8 +139,6 @@ async function measureInChromium(): Promise<void> {
     console.log("Chromium figures: skipped (needs `next build` and /usr/bin/chromium)");
     return;
   }
-  // The simulator in a process of its own, as ComfyUI is: here it would share an event loop with the Playwright driver.
-  const sim = await startSimulatorProcess();
   const port = 3393;
   const dataDir = mkdtempSync(join(tmpdir(), "atelier-run-bench-"));
   // The probe prints when each request a bench page tagged reached the server (for the Run click phases below).
@@ -310,12 +294,12 @@ async function measureInChromium(): Promise<void> {
       for (const { page } of clicked) await page.locator(readyButton).waitFor({ timeout: 60_000 });
       const boxes = await Promise.all(clicked.map(({ page }) => page.locator(".run-button").boundingBox()));
       const before = new Set(promptReceivedAt.keys());
-      const cpuBefore = cpuTicks(server.pid);
+      const cpuBefore = cpuTicks(server.pid, sim.pid);
       if (how === "mouse") await Promise.all(clicked.map(({ page }, i) => page.mouse.click(boxes[i]!.x + boxes[i]!.width / 2, boxes[i]!.y + boxes[i]!.height / 2)));
       else await Promise.all(clicked.map(({ page }) => page.locator(".run-button").click()));
       const deadline = Date.now() + 60_000;
       while ([...promptReceivedAt.keys()].filter((k) => !before.has(k)).length < clicked.length && Date.now() < deadline) await new Promise((res) => setTimeout(res, 5));
-      cpuDelta(cpuBefore, cpuTicks(server.pid), figures.cpu);
+      cpuDelta(cpuBefore, cpuTicks(server.pid, sim.pid), figures.cpu);
       const runIds: string[] = [];
       for (const { page, workflowId } of clicked) {
         const clickedAt = ((await page.evaluate("window.__clicks")) as number[]).at(-1)!;
@@ -399,15 +383,15 @@ async function measureInChromium(): Promise<void> {
   } finally {
     await browser.close();
     server.kill("SIGTERM");
-    sim.close();
     rmSync(dataDir, { recursive: true, force: true });
   }
 }
 
-/** bench/probes/simulator-process.ts in a child: its prompt arrivals and progress sends go into the same maps. */
-async function startSimulatorProcess(): Promise<{ url: string; whenIdle: () => Promise<void>; close: () => void }> {
+/** bench/probes/simulator-process.ts in a child: its prompt arrivals and progress sends go into the maps above. */
+async function startSimulatorProcess(): Promise<{ url: string; pid: number | undefined; whenIdle: () => Promise<void>; sync: () => Promise<void>; close: () => void }> {
   const child = spawn(process.execPath, ["--import", "tsx", join(import.meta.dirname, "probes", "simulator-process.ts")], { stdio: ["pipe", "pipe", "inherit"] });
   const idleWaiters: (() => void)[] = [];
+  const syncWaiters: (() => void)[] = [];
   const lines = createInterface({ input: child.stdout! });
   const url = await new Promise<string>((resolve, reject) => {
     child.on("exit", (code) => reject(new Error(`the simulator process exited with ${code}`)));
@@ -418,10 +402,17 @@ async function startSimulatorProcess(): Promise<{ url: string; whenIdle: () => P
       else if (kind === "progress") progressSentAt.set(key!, Number(at));
       else if (kind === "queued") promptReceivedAt.set(key!, Number(at));
       else if (kind === "idle") idleWaiters.shift()?.();
+      else if (kind === "pong") syncWaiters.shift()?.();
     });
   });
   return {
     url,
+    pid: child.pid,
+    sync: () =>
+      new Promise<void>((resolve) => {
+        syncWaiters.push(resolve);
+        child.stdin!.write("ping?\n");
+      }),
     whenIdle: () =>
       new Promise<void>((resolve) => {
         idleWaiters.push(resolve);
@@ -433,5 +424,5 @@ async function startSimulatorProcess(): Promise<{ url: string; whenIdle: () => P
 
 await measureInChromium();
 console.log(`load average at end: ${loadavg().map((l) => l.toFixed(2)).join(" ")}`);
-await sim.close();
+sim.close();
 process.exit(0);

@@ -1,7 +1,7 @@
 // Started by run.bench.ts for its Chromium figures: the ComfyUI simulator in a process of its own, as ComfyUI is,
 // so the Playwright driver in the bench's process never holds it up. Prints (wall-clock ms) when each POST /prompt
 // arrived, by the Atelier run id in its extra_pnginfo, and when each `progress` message left; "idle" answers to an
-// "idle?" line on stdin once nothing is queued or running.
+// "idle?" line on stdin once nothing is queued or running, "pong" to "ping?" at once.
 import { createInterface } from "node:readline";
 import { performance } from "node:perf_hooks";
 import WebSocket from "ws";
@@ -34,5 +34,7 @@ for await (const line of createInterface({ input: process.stdin })) {
     await sim.whenIdle();
     out("sim-probe idle");
   }
+  // Answered in order: every line written before it has been written.
+  if (line === "ping?") out("sim-probe pong");
 }
 await sim.close();
