@@ -1,24 +1,16 @@
 import { createServer, type Server, type Socket } from "node:net";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { WebSocketServer } from "ws";
 import { isAppError } from "@/server/errors";
 import { CircuitBreaker } from "./breaker";
 import { ComfyClient, type ComfyClientOptions, type RunEvent, type RunOutcome } from "./client";
 import type { ApiPrompt } from "./protocol";
 import { decodePng } from "./simulator/png";
-import { startSimulator, type Simulator, type SimulatorOptions } from "./simulator/server";
+import { startSimulator, type Simulator } from "./simulator/server";
 import { backoffDelay, ComfySocket, type Logger } from "./socket";
+import { createTestHarness } from "@/server/testing/harness";
 
-const cleanups: (() => Promise<void> | void)[] = [];
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c();
-});
-
-async function sim(options: SimulatorOptions = {}): Promise<Simulator> {
-  const s = await startSimulator({ nodeDelayMs: 2, stepDelayMs: 1, ...options });
-  cleanups.push(() => s.close());
-  return s;
-}
+const { defer, sim } = createTestHarness();
 
 function client(baseUrl: string, options: Partial<ComfyClientOptions> = {}): ComfyClient {
   const c = new ComfyClient({
@@ -28,7 +20,7 @@ function client(baseUrl: string, options: Partial<ComfyClientOptions> = {}): Com
     breaker: new CircuitBreaker({ failureThreshold: 3, coolDownMs: 60_000 }),
     ...options,
   });
-  cleanups.push(() => c.close());
+  defer(() => c.close());
   return c;
 }
 
@@ -55,7 +47,7 @@ async function rawServer(mode: "hang-up" | "silent" | "error500"): Promise<{ url
     if (mode === "hang-up") socket.destroy();
   });
   await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
-  cleanups.push(
+  defer(
     () =>
       new Promise<void>((r) => {
         for (const s of sockets) s.destroy();
@@ -196,7 +188,7 @@ describe("ComfyClient against the simulator", () => {
     const first = await startSimulator({ nodeDelayMs: 80 });
     const port = first.port;
     let second: Simulator | null = null;
-    cleanups.push(async () => {
+    defer(async () => {
       await first.close();
       await second?.close();
     });
@@ -383,7 +375,7 @@ describe("ComfySocket", () => {
   it("ignores unknown message types with a debug log and reconnects after a drop", async () => {
     const wss = new WebSocketServer({ port: 0, host: "127.0.0.1" });
     await new Promise((r) => wss.once("listening", r));
-    cleanups.push(() => new Promise<void>((r) => wss.close(() => r())));
+    defer(() => new Promise<void>((r) => wss.close(() => r())));
     const port = (wss.address() as { port: number }).port;
     let connections = 0;
     const firstMessages: string[] = [];
@@ -398,7 +390,7 @@ describe("ComfySocket", () => {
     const debug: string[] = [];
     const logger: Logger = { debug: (m, d) => debug.push(`${m} ${JSON.stringify(d)}`), warn: () => undefined };
     const socket = new ComfySocket({ baseUrl: `http://127.0.0.1:${port}`, clientId: "me", connectTimeoutMs: 1000, backoff: { initialMs: 10, maxMs: 50, factor: 2, jitter: 0 }, logger });
-    cleanups.push(() => socket.close());
+    defer(() => socket.close());
     const types: string[] = [];
     socket.on("message", (m) => types.push(m.type));
     const opens: boolean[] = [];

@@ -1,7 +1,7 @@
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { buildDocument, buildTxt2ImgGraph } from "@/lib/testing";
 import type { RunView } from "@/lib/runs";
 import { CircuitBreaker, ComfyClient, ComfyServers, startSimulator, type Simulator } from "@/server/comfyui";
@@ -11,18 +11,16 @@ import { openDatabase } from "@/server/store/db";
 import { createWorkflowRepository } from "@/server/store/workflows";
 import { createRunManager } from "./manager";
 import { createRunRepository } from "./store";
+import { createTestHarness } from "@/server/testing/harness";
 
-const cleanups: (() => Promise<void> | void)[] = [];
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c();
-});
+const { defer } = createTestHarness();
 
 /** A ComfyUI simulator and an empty data directory, both gone after the test. */
 async function simulatorAndDataDir(): Promise<{ comfy: Simulator; dataDir: string }> {
   const comfy = await startSimulator({ nodeDelayMs: 2, stepDelayMs: 10 });
-  cleanups.push(() => comfy.close());
+  defer(() => comfy.close());
   const dataDir = mkdtempSync(join(tmpdir(), "atelier-recovery-"));
-  cleanups.push(() => rmSync(dataDir, { recursive: true, force: true }));
+  defer(() => rmSync(dataDir, { recursive: true, force: true }));
   return { comfy, dataDir };
 }
 
@@ -30,7 +28,7 @@ function services(dataDir: string, comfyuiUrl: string): Services {
   const read = readEnv({ ATELIER_DATA_DIR: dataDir, COMFYUI_URL: comfyuiUrl });
   if (!read.ok) throw new Error(read.problems.join("; "));
   const s = createServices(read.env, { templatesDir: null });
-  cleanups.push(() => s.close());
+  defer(() => s.close());
   return s;
 }
 
@@ -71,14 +69,14 @@ describe("runs in flight when Atelier stops", () => {
     const comfy = await startSimulator({ nodeDelayMs: 2, stepDelayMs: 10 });
     const port = comfy.port;
     const dataDir = mkdtempSync(join(tmpdir(), "atelier-recovery-"));
-    cleanups.push(() => rmSync(dataDir, { recursive: true, force: true }));
+    defer(() => rmSync(dataDir, { recursive: true, force: true }));
 
     const first = services(dataDir, comfy.url);
     const runId = await startLongRun(first);
     first.close();
     await comfy.close();
     const restarted: Simulator = await startSimulator({ port });
-    cleanups.push(() => restarted.close());
+    defer(() => restarted.close());
 
     const second = services(dataDir, restarted.url);
     await second.runsRecovered;
@@ -90,9 +88,9 @@ describe("runs still executing on ComfyUI when Atelier restarts", () => {
   it("stream live node progress again from the same ComfyUI client id and end with their outputs", async () => {
     // 40 sampler steps of 25 ms: a second of sampling, most of it after the restart.
     const comfy = await startSimulator({ nodeDelayMs: 2, stepDelayMs: 25 });
-    cleanups.push(() => comfy.close());
+    defer(() => comfy.close());
     const dataDir = mkdtempSync(join(tmpdir(), "atelier-recovery-"));
-    cleanups.push(() => rmSync(dataDir, { recursive: true, force: true }));
+    defer(() => rmSync(dataDir, { recursive: true, force: true }));
 
     const first = services(dataDir, comfy.url);
     const runId = await startLongRun(first);
@@ -131,9 +129,9 @@ describe("a node that started while Atelier was down", () => {
   it("shows as running as soon as the restarted Atelier connects (ComfyUI names it on connect), not only when it ends", async () => {
     // The decode takes 1.5 s and reports no progress: it starts while no Atelier is listening.
     const comfy = await startSimulator({ nodeDelayMs: (type) => (type === "VAEDecode" ? 1_500 : 2), stepDelayMs: 10 });
-    cleanups.push(() => comfy.close());
+    defer(() => comfy.close());
     const dataDir = mkdtempSync(join(tmpdir(), "atelier-recovery-"));
-    cleanups.push(() => rmSync(dataDir, { recursive: true, force: true }));
+    defer(() => rmSync(dataDir, { recursive: true, force: true }));
 
     const first = services(dataDir, comfy.url);
     const runId = await startLongRun(first);
@@ -172,7 +170,7 @@ function restartManager(dataDir: string, comfyuiUrl: string, options: { recovery
     createClient: (o) => new ComfyClient({ ...o, breaker: new CircuitBreaker({ failureThreshold: 3, coolDownMs: 60_000 }), retry: { attempts: 1 } }),
   });
   const manager = createRunManager({ runs, workflows: createWorkflowRepository(db), servers, dataDir, recoveryTimeoutMs: options.recoveryTimeoutMs, recoveryBackoff: { initialMs: 20, maxMs: 100 }, recoveryPollMs: 20 });
-  cleanups.push(() => {
+  defer(() => {
     manager.close();
     servers.close();
     db.close();

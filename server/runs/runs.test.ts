@@ -1,35 +1,13 @@
-import { createServer } from "node:net";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { WorkflowDocument } from "@/lib/graph";
 import type { RunStreamEvent, RunView } from "@/lib/runs";
 import { buildDocument, buildEdge, buildGraph, buildNode, buildTxt2ImgGraph } from "@/lib/testing";
-import { startSimulator, type Simulator, type SimulatorOptions } from "@/server/comfyui";
-import { startTestServer } from "@/server/testing/app-server";
+import { startSimulator, type Simulator } from "@/server/comfyui";
+import { createTestHarness, freePort } from "@/server/testing/harness";
 
-const cleanups: (() => Promise<void> | void)[] = [];
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c();
-});
+const { defer, sim, app: startApp } = createTestHarness();
 
-async function sim(options: SimulatorOptions = {}): Promise<Simulator> {
-  const s = await startSimulator({ nodeDelayMs: 2, stepDelayMs: 1, ...options });
-  cleanups.push(() => s.close());
-  return s;
-}
-
-async function app(comfyuiUrl: string) {
-  const server = await startTestServer({ COMFYUI_URL: comfyuiUrl });
-  cleanups.push(() => server.stop());
-  return { server, api: server.client() };
-}
-
-async function freePort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((r) => s.listen(0, "127.0.0.1", r));
-  const port = (s.address() as { port: number }).port;
-  await new Promise((r) => s.close(r));
-  return port;
-}
+const app = (comfyuiUrl: string) => startApp({ COMFYUI_URL: comfyuiUrl });
 
 type Api = Awaited<ReturnType<typeof app>>["api"];
 
@@ -217,7 +195,7 @@ describe("running a workflow through the app server on the simulator", () => {
     const port = first.port;
     const { api } = await app(first.url);
     let restarted: Simulator | null = null;
-    cleanups.push(async () => {
+    defer(async () => {
       await (restarted as Simulator | null)?.close();
     });
     const { end } = await follow(api, (await api.run.start.mutate({ document: txt2img(100) })).id, (e) => {

@@ -1,43 +1,19 @@
 import { mkdtempSync, rmSync } from "node:fs";
-import { createServer, type Socket } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { TRPCClientError } from "@trpc/client";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { BUNDLED_CATALOGUE, type WorkflowDocument } from "@/lib/graph";
 import type { RunStreamEvent, RunView } from "@/lib/runs";
 import { buildDocument, buildTxt2ImgGraph } from "@/lib/testing";
-import { startSimulator, type Simulator, type SimulatorOptions } from "@/server/comfyui";
 import { readEnv } from "@/server/env";
 import { createServices, type Services } from "@/server/services";
-import { startTestServer } from "@/server/testing/app-server";
+import { createTestHarness, freePort } from "@/server/testing/harness";
 
-const cleanups: (() => Promise<void> | void)[] = [];
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c();
-});
+const { defer, sim, app, silentServer } = createTestHarness();
 
-async function sim(options: SimulatorOptions = {}): Promise<Simulator> {
-  const s = await startSimulator({ nodeDelayMs: 2, stepDelayMs: 1, ...options });
-  cleanups.push(() => s.close());
-  return s;
-}
-
-async function app(env: Record<string, string>) {
-  const server = await startTestServer(env);
-  cleanups.push(() => server.stop());
-  return { server, api: server.client() };
-}
 
 type Api = Awaited<ReturnType<typeof app>>["api"];
-
-async function freePort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((r) => s.listen(0, "127.0.0.1", r));
-  const port = (s.address() as { port: number }).port;
-  await new Promise((r) => s.close(r));
-  return port;
-}
 
 /** The run's end, from its subscription. */
 function ended(api: Api, runId: string): Promise<RunView> {
@@ -191,11 +167,7 @@ describe("two ComfyUI servers", () => {
 
   it("does not let a server that accepts connections but never answers hold up the queue of the others", async () => {
     const live = await sim();
-    const held: Socket[] = [];
-    const silent = createServer((socket) => void held.push(socket));
-    await new Promise<void>((r) => silent.listen(0, "127.0.0.1", r));
-    cleanups.push(() => new Promise<void>((r) => (held.forEach((h) => h.destroy()), silent.close(() => r()))));
-    const silentUrl = `http://127.0.0.1:${(silent.address() as { port: number }).port}`;
+    const silentUrl = await silentServer();
     const { api } = await app({ COMFYUI_URL: live.url });
     await api.system.addServer.mutate({ url: silentUrl });
     const asked = Date.now();
@@ -239,14 +211,14 @@ describe("servers and timeouts across a restart", () => {
     const read = readEnv({ ATELIER_DATA_DIR: dataDir, ...env });
     if (!read.ok) throw new Error(read.problems.join("; "));
     const s = createServices(read.env, { templatesDir: null });
-    cleanups.push(() => s.close());
+    defer(() => s.close());
     return s;
   }
 
   it("keeps the servers, the default and the timeouts, and follows a run on a server no longer configured", async () => {
     const [first, second] = [await sim({ stepDelayMs: 15 }), await sim({ stepDelayMs: 15 })];
     const dataDir = mkdtempSync(join(tmpdir(), "atelier-servers-"));
-    cleanups.push(() => rmSync(dataDir, { recursive: true, force: true }));
+    defer(() => rmSync(dataDir, { recursive: true, force: true }));
 
     const before = services(dataDir, { COMFYUI_URL: first.url });
     before.settings.addServer({ url: second.url, name: "box 2" });
@@ -317,11 +289,7 @@ describe("a run on any server that fits", () => {
 
   it("does not wait for a silent server once another fits, even when the silent one is the default", async () => {
     const live = await sim();
-    const held: Socket[] = [];
-    const silent = createServer((socket) => void held.push(socket));
-    await new Promise<void>((r) => silent.listen(0, "127.0.0.1", r));
-    cleanups.push(() => new Promise<void>((r) => (held.forEach((h) => h.destroy()), silent.close(() => r()))));
-    const silentUrl = `http://127.0.0.1:${(silent.address() as { port: number }).port}`;
+    const silentUrl = await silentServer();
     const { api } = await app({ COMFYUI_URL: silentUrl });
     await api.system.addServer.mutate({ url: live.url });
     const asked = Date.now();

@@ -2,13 +2,11 @@ import { spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { hostname, tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
+import { createTestHarness } from "@/server/testing/harness";
 import { LOCK_FILE, lockDataDir } from "./data-dir-lock";
 
-const cleanups: (() => void)[] = [];
-afterEach(() => {
-  for (const c of cleanups.splice(0).reverse()) c();
-});
+const { defer } = createTestHarness();
 
 const dir = () => mkdtempSync(join(tmpdir(), "atelier-lock-"));
 const writeLock = (d: string, info: Record<string, unknown>) => writeFileSync(join(d, LOCK_FILE), JSON.stringify(info));
@@ -16,7 +14,7 @@ const writeLock = (d: string, info: Record<string, unknown>) => writeFileSync(jo
 /** A live Node process that is not this one. */
 function liveNode(): number {
   const child = spawn(process.execPath, ["-e", "setTimeout(() => {}, 60_000)"], { stdio: "ignore" });
-  cleanups.push(() => child.kill());
+  defer(() => child.kill());
   return child.pid!;
 }
 
@@ -61,7 +59,7 @@ describe("lockDataDir", () => {
   it("does not take a live pid that is not a Node process for a server", () => {
     const d = dir();
     const sleeper = spawn("sleep", ["60"], { stdio: "ignore" });
-    cleanups.push(() => sleeper.kill());
+    defer(() => sleeper.kill());
     writeLock(d, { pid: sleeper.pid, host: hostname(), port: 1, startedAt: 0 });
     lockDataDir(d)();
   });

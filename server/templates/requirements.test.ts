@@ -1,21 +1,19 @@
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { BUNDLED_CATALOGUE } from "@/lib/graph";
 import { startSimulator } from "@/server/comfyui";
 import { startTestServer } from "@/server/testing/app-server";
+import { createTestHarness } from "@/server/testing/harness";
 
-const cleanups: (() => Promise<void> | void)[] = [];
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c();
-});
+const { defer } = createTestHarness();
 
 /** The app against a simulator that has the SD 1.5 checkpoint and one LoRA, and lacks LatentUpscaleBy. */
 async function setup() {
   const catalogue = { ...BUNDLED_CATALOGUE };
   delete catalogue.LatentUpscaleBy;
   const comfy = await startSimulator({ catalogue, models: { checkpoints: ["v1-5-pruned-emaonly.safetensors"], loras: ["add_detail.safetensors"] } });
-  cleanups.push(() => comfy.close());
+  defer(() => comfy.close());
   const server = await startTestServer({ COMFYUI_URL: comfy.url });
-  cleanups.push(() => server.stop());
+  defer(() => server.stop());
   return { comfy, api: server.client() };
 }
 
@@ -44,7 +42,7 @@ describe("template requirements against the ComfyUI server", () => {
 
   it("says why nothing could be checked when ComfyUI does not answer", async () => {
     const server = await startTestServer({ COMFYUI_URL: "http://127.0.0.1:9", COMFYUI_CONNECT_TIMEOUT_MS: "500" });
-    cleanups.push(() => server.stop());
+    defer(() => server.stop());
     const answer = await server.client().template.requirements.query();
     expect(answer.shortfalls).toEqual({});
     expect(answer.problem).toContain("Could not check templates against ComfyUI at http://127.0.0.1:9");
