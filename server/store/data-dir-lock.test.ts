@@ -14,7 +14,7 @@ const writeLock = (d: string, info: Record<string, unknown>) => writeFileSync(jo
 /** A live Node process that is not this one. */
 function liveNode(): number {
   const child = spawn(process.execPath, ["-e", "setTimeout(() => {}, 60_000)"], { stdio: "ignore" });
-  defer(() => child.kill());
+  defer(() => void child.kill());
   return child.pid!;
 }
 
@@ -59,7 +59,7 @@ describe("lockDataDir", () => {
   it("does not take a live pid that is not a Node process for a server", () => {
     const d = dir();
     const sleeper = spawn("sleep", ["60"], { stdio: "ignore" });
-    defer(() => sleeper.kill());
+    defer(() => void sleeper.kill());
     writeLock(d, { pid: sleeper.pid, host: hostname(), port: 1, startedAt: 0 });
     lockDataDir(d)();
   });
