@@ -121,8 +121,10 @@ export function createWorkflowRepository(db: Db, deps: WorkflowRepositoryDeps = 
   const hash = deps.hash ?? hashForStore;
 
   const stmt = {
-    list: db.prepare<[], WorkflowRow & { body: string | null }>(
-      `SELECT w.id, w.name, w.head_id, w.created_at, w.updated_at, w.template_id, w.template_version, d.body
+    // The node count from SQLite's JSON functions: the list never parses documents in JavaScript.
+    list: db.prepare<[], WorkflowRow & { node_count: number | null }>(
+      `SELECT w.id, w.name, w.head_id, w.created_at, w.updated_at, w.template_id, w.template_version,
+              CASE WHEN json_valid(d.body) THEN json_array_length(d.body, '$.graph.nodes') END AS node_count
          FROM workflows w
          LEFT JOIN versions v ON v.id = w.head_id
          LEFT JOIN documents d ON d.hash = v.document_hash
@@ -262,7 +264,7 @@ export function createWorkflowRepository(db: Db, deps: WorkflowRepositoryDeps = 
         id: r.id,
         name: r.name,
         headId: r.head_id,
-        nodeCount: r.body ? (JSON.parse(r.body) as WorkflowDocument).graph.nodes.length : 0,
+        nodeCount: r.node_count ?? 0,
         createdAt: r.created_at,
         updatedAt: r.updated_at,
         template: templateOf(r),
