@@ -62,3 +62,12 @@ test("uploads an image into a LoadImage node and previews it", async ({ page }) 
   await expect(loader.getByAltText("Preview of dot.png")).toBeVisible();
   expect(await loader.getByAltText("Preview of dot.png").evaluate((img) => (img as HTMLImageElement).naturalWidth)).toBe(1);
 });
+
+test("Run › Refresh node definitions asks ComfyUI again and says what it answered", async ({ page }) => {
+  const graph = buildTxt2ImgGraph({ checkpoint: "sim-sd15.safetensors", steps: 2, width: 64, height: 64 });
+  await openNewWorkflow(page, "Refresh definitions", buildDocument(graph, { layout: buildGridLayout(graph, { columns: 4, spacing: 380 }) }));
+  await expect(page.locator(".run-button")).toBeEnabled();
+  await page.getByRole("navigation", { name: "Editor menu" }).getByRole("button", { name: "Run" }).click();
+  await page.getByRole("menuitem", { name: "Refresh node definitions from ComfyUI" }).click();
+  await expect(page.getByTestId("notice")).toHaveText(/^Node definitions from ComfyUI at http:\/\/127\.0\.0\.1:3218: \d+ node types\.×?$/);
+});

@@ -22,6 +22,8 @@ export type CommandContext = {
   exportAs: (format: "ui" | "api" | "atelier" | "png") => void;
   /** Runs the canvas as it is on ComfyUI (the saved version when unchanged, else the draft). */
   run: () => void;
+  /** Asks ComfyUI for its node definitions again (custom nodes installed, model files added). */
+  refreshCatalogue: () => void;
   /** Where the pointer last was over the canvas, in flow coordinates. */
   pointer: () => { x: number; y: number; screenX: number; screenY: number };
 };
@@ -66,6 +68,7 @@ export const COMMANDS: readonly Command[] = [
   { id: "file.exportAtelier", label: "Export Atelier document (.json)", group: "File", perform: ({ exportAs }) => exportAs("atelier") },
   { id: "file.exportPng", label: "Export PNG with embedded workflow", group: "File", perform: ({ exportAs }) => exportAs("png") },
   { id: "run.queue", label: "Run", group: "Run", keys: ["Ctrl+Enter"], perform: ({ run }) => run() },
+  { id: "run.refreshCatalogue", label: "Refresh node definitions from ComfyUI", group: "Run", perform: ({ refreshCatalogue }) => refreshCatalogue() },
   { id: "run.panel", label: "Run panel", group: "Run", perform: ({ store }) => {
       const s = store.getState();
       s.setPanel(s.panel === "run" ? null : "run");

@@ -436,6 +436,23 @@ function EditorShell({ offerServerDraft }: { offerServerDraft: boolean }) {
     s.setPanel("run");
   }, [store, startRunOf, queryClient, catalogueQuery, runServer.url, runServer.any]);
   const runFromButton = useCallback(() => void startRun(), [startRun]);
+  /** Node definitions asked of ComfyUI again (new custom nodes, new model files), for this editor and the next runs. */
+  const refreshCatalogue = useCallback(() => {
+    const s = store.getState();
+    void queryClient
+      .fetchQuery(trpc.catalogue.get.queryOptions({ refresh: true, serverUrl: runServerUrl }, { staleTime: 0 }))
+      .then((answer) => {
+        if (answer.source !== "server") {
+          s.notify(answer.reason ?? `ComfyUI at ${answer.serverUrl} did not answer.`, "error");
+          return;
+        }
+        catalogueFrom.current = answer.serverUrl;
+        s.setCatalogue(answer.catalogue as typeof BUNDLED_CATALOGUE, "server");
+        queryClient.setQueryData(catalogueQuery.queryKey, answer);
+        s.notify(`Node definitions from ComfyUI at ${answer.serverUrl}: ${Object.keys(answer.catalogue).length} node types.`);
+      })
+      .catch((e: unknown) => s.notify(`Could not refresh the node definitions: ${errorMessage(e)}`, "error"));
+  }, [store, queryClient, trpc, runServerUrl, catalogueQuery]);
   const [importInfo, setImportInfo] = useState<{ warnings: { message: string }[]; missingNodeTypes: string[] } | null>(null);
   const pointer = useRef({ screenX: 200, screenY: 200 });
   /** Where the mouse last was on the canvas, in flow and screen coordinates. */
@@ -600,9 +617,10 @@ function EditorShell({ offerServerDraft }: { offerServerDraft: boolean }) {
       openImport: () => fileInput.current?.click(),
       exportAs,
       run: () => void startRun(),
+      refreshCatalogue,
       pointer: pointerAt,
     }),
-    [store, flow, fit, doSave, copy, pasteText, duplicate, exportAs, startRun, pointerAt],
+    [store, flow, fit, doSave, copy, pasteText, duplicate, exportAs, startRun, refreshCatalogue, pointerAt],
   );
 
   const run = useCallback(

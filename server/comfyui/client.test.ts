@@ -1,9 +1,10 @@
+import { createServer as createHttpServer } from "node:http";
 import { createServer, type Server, type Socket } from "node:net";
 import { describe, expect, it } from "vitest";
 import { WebSocketServer } from "ws";
 import { isAppError } from "@/server/errors";
 import { CircuitBreaker } from "./breaker";
-import { ComfyClient, type ComfyClientOptions, type RunEvent, type RunOutcome } from "./client";
+import { CATALOGUE_REVALIDATE_MS, ComfyClient, type ComfyClientOptions, type RunEvent, type RunOutcome } from "./client";
 import type { ApiPrompt } from "./protocol";
 import { decodePng } from "./simulator/png";
 import { startSimulator, type Simulator } from "./simulator/server";
@@ -267,6 +268,63 @@ describe("ComfyClient against the simulator", () => {
     expect(steps.at(-1)).toBe(30);
     expect(mine.events).toContainEqual({ type: "executed", promptId: queued.promptId, nodeId: "6", output: { images: [expect.objectContaining({ type: "output" })] } });
     expect(theirs.events).toEqual([]);
+  });
+});
+
+describe("the node catalogue cache", () => {
+  /** An /object_info that answers `catalogue` (changeable), counting the requests. */
+  async function objectInfoServer(catalogue: { current: Record<string, unknown> }): Promise<{ url: string; requests: () => number }> {
+    let requests = 0;
+    const server = createHttpServer((req, res) => {
+      if (req.url !== "/object_info") return void res.writeHead(404).end();
+      requests++;
+      // Slow enough for callers to overlap.
+      setTimeout(() => res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify(catalogue.current)), 30);
+    });
+    await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+    defer(() => new Promise<void>((r) => server.close(() => r())));
+    return { url: `http://127.0.0.1:${(server.address() as { port: number }).port}`, requests: () => requests };
+  }
+  const definition = (name: string) => ({ input: { required: {} }, output: ["IMAGE"], name });
+
+  it("shares one /object_info among callers asking together", async () => {
+    const served = await objectInfoServer({ current: { A: definition("A") } });
+    const c = client(served.url);
+    const answers = await Promise.all([c.getNodeCatalogue(), c.getNodeCatalogue(), c.getNodeCatalogue({ refresh: true })]);
+    expect(served.requests()).toBe(1);
+    expect(answers.map((a) => Object.keys(a.catalogue))).toEqual([["A"], ["A"], ["A"]]);
+  });
+
+  it("answers a catalogue older than a minute at once and refetches it behind the answer", async () => {
+    const catalogue = { current: { A: definition("A") } as Record<string, unknown> };
+    const served = await objectInfoServer(catalogue);
+    let clock = 1_000_000;
+    const c = client(served.url, { now: () => clock });
+    expect(Object.keys((await c.getNodeCatalogue()).catalogue)).toEqual(["A"]);
+    // A custom node installed: not seen while the cached catalogue is young.
+    catalogue.current = { A: definition("A"), B: definition("B") };
+    clock += 30_000;
+    expect(Object.keys((await c.getNodeCatalogue()).catalogue)).toEqual(["A"]);
+    expect(served.requests()).toBe(1);
+    // Past a minute: the old one at once, the new one for the next caller.
+    clock += CATALOGUE_REVALIDATE_MS;
+    expect(Object.keys((await c.getNodeCatalogue()).catalogue)).toEqual(["A"]);
+    await new Promise((r) => setTimeout(r, 100));
+    expect(served.requests()).toBe(2);
+    expect(Object.keys((await c.getNodeCatalogue()).catalogue)).toEqual(["A", "B"]);
+  });
+
+  it("keeps the cached catalogue when the refetch behind it fails", async () => {
+    const catalogue = { current: { A: definition("A") } as Record<string, unknown> };
+    const served = await objectInfoServer(catalogue);
+    let clock = 0;
+    const c = client(served.url, { now: () => clock });
+    await c.getNodeCatalogue();
+    catalogue.current = "not a catalogue" as unknown as Record<string, unknown>;
+    clock += CATALOGUE_REVALIDATE_MS + 1;
+    expect(Object.keys((await c.getNodeCatalogue()).catalogue)).toEqual(["A"]);
+    await new Promise((r) => setTimeout(r, 100));
+    expect(Object.keys((await c.getNodeCatalogue()).catalogue)).toEqual(["A"]);
   });
 });
 

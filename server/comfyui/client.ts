@@ -140,6 +140,10 @@ interface RequestOptions {
 }
 
 const catalogueCache = new Map<string, NodeCatalogueSnapshot>();
+/** /object_info requests in flight, per server: callers asking meanwhile share the answer. */
+const catalogueFetches = new Map<string, Promise<NodeCatalogueSnapshot>>();
+/** How old a cached catalogue may be before a use of it also refetches it (behind the answer). */
+export const CATALOGUE_REVALIDATE_MS = 60_000;
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -357,35 +361,56 @@ export class ComfyClient {
     return this.parseJson(response, zUploadResult, "POST /upload/image");
   }
 
-  /** The server's node catalogue (/object_info), cached per server; `refresh` refetches and reuses the parse when the fingerprint is unchanged. */
+  /**
+   * The server's node catalogue (/object_info), cached per server. A cached one older than a minute is still answered
+   * at once, and refetched behind it: ComfyUI lists model files as they are added, and custom nodes after a restart.
+   * `refresh` waits for a fresh one. A refetch reuses the parse when the fingerprint is unchanged; callers asking
+   * while one is in flight share it.
+   */
   async getNodeCatalogue(options: { refresh?: boolean } = {}): Promise<NodeCatalogueSnapshot> {
     const cached = catalogueCache.get(this.baseUrl);
-    if (cached && !options.refresh) return cached;
-    const response = await this.request({ method: "GET", path: "/object_info" });
-    const fingerprint = createHash("sha256").update(response.body).digest("hex");
-    if (cached && cached.fingerprint === fingerprint) {
-      const same = { ...cached, fetchedAt: this.now() };
-      catalogueCache.set(this.baseUrl, same);
-      return same;
+    if (cached && !options.refresh) {
+      if (this.now() - cached.fetchedAt >= CATALOGUE_REVALIDATE_MS && !catalogueFetches.has(this.baseUrl)) {
+        this.fetchCatalogue().catch((error: unknown) => this.logger.debug("could not refresh the node catalogue; the cached one stays", { baseUrl: this.baseUrl, error: (error as Error).message }));
+      }
+      return cached;
     }
-    let raw: unknown;
-    try {
-      raw = JSON.parse(response.body.toString("utf8"));
-    } catch {
-      throw protocolError(this.baseUrl, "GET /object_info", "the body is not JSON");
-    }
-    if (typeof raw !== "object" || raw === null || Array.isArray(raw)) throw protocolError(this.baseUrl, "GET /object_info", "expected an object of node definitions");
-    const catalogue: NodeCatalogue = {};
-    const skipped: NodeCatalogueSnapshot["skipped"] = [];
-    for (const [classType, def] of Object.entries(raw)) {
-      const parsed = zNodeDefinition.safeParse(def);
-      if (parsed.success) catalogue[classType] = parsed.data;
-      else skipped.push({ classType, problem: `${parsed.error.issues[0]?.path.join(".") ?? ""}: ${parsed.error.issues[0]?.message ?? "invalid"}` });
-    }
-    if (skipped.length > 0) this.logger.warn("some node definitions from ComfyUI were left out", { baseUrl: this.baseUrl, skipped: skipped.slice(0, 10) });
-    const snapshot = { catalogue, fingerprint, fetchedAt: this.now(), skipped };
-    catalogueCache.set(this.baseUrl, snapshot);
-    return snapshot;
+    return this.fetchCatalogue();
+  }
+
+  private fetchCatalogue(): Promise<NodeCatalogueSnapshot> {
+    const inFlight = catalogueFetches.get(this.baseUrl);
+    if (inFlight) return inFlight;
+    const fetching = (async () => {
+      const cached = catalogueCache.get(this.baseUrl);
+      const response = await this.request({ method: "GET", path: "/object_info" });
+      const fingerprint = createHash("sha256").update(response.body).digest("hex");
+      if (cached && cached.fingerprint === fingerprint) {
+        const same = { ...cached, fetchedAt: this.now() };
+        catalogueCache.set(this.baseUrl, same);
+        return same;
+      }
+      let raw: unknown;
+      try {
+        raw = JSON.parse(response.body.toString("utf8"));
+      } catch {
+        throw protocolError(this.baseUrl, "GET /object_info", "the body is not JSON");
+      }
+      if (typeof raw !== "object" || raw === null || Array.isArray(raw)) throw protocolError(this.baseUrl, "GET /object_info", "expected an object of node definitions");
+      const catalogue: NodeCatalogue = {};
+      const skipped: NodeCatalogueSnapshot["skipped"] = [];
+      for (const [classType, def] of Object.entries(raw)) {
+        const parsed = zNodeDefinition.safeParse(def);
+        if (parsed.success) catalogue[classType] = parsed.data;
+        else skipped.push({ classType, problem: `${parsed.error.issues[0]?.path.join(".") ?? ""}: ${parsed.error.issues[0]?.message ?? "invalid"}` });
+      }
+      if (skipped.length > 0) this.logger.warn("some node definitions from ComfyUI were left out", { baseUrl: this.baseUrl, skipped: skipped.slice(0, 10) });
+      const snapshot = { catalogue, fingerprint, fetchedAt: this.now(), skipped };
+      catalogueCache.set(this.baseUrl, snapshot);
+      return snapshot;
+    })().finally(() => catalogueFetches.delete(this.baseUrl));
+    catalogueFetches.set(this.baseUrl, fetching);
+    return fetching;
   }
 
   // ---------------------------------------------------------------- websocket

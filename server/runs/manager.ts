@@ -452,6 +452,9 @@ export function createRunManager(deps: RunManagerDeps) {
     starting.set(comfy.baseUrl, (starting.get(comfy.baseUrl) ?? 0) + 1);
     try {
       catalogue = (await comfy.getNodeCatalogue()).catalogue;
+      // A node type the cached catalogue lacks may have come since (custom nodes installed, ComfyUI restarted): ask
+      // ComfyUI again before refusing the run for it.
+      if (findMissingNodeTypes(source.doc, catalogue, comfy.baseUrl).length > 0) catalogue = (await comfy.getNodeCatalogue({ refresh: true })).catalogue;
     } catch (error) {
       const detail = isAppError(error) ? error.message : `ComfyUI at ${comfy.baseUrl} failed: ${(error as Error).message}`;
       const failed: RunView = { ...base, status: "failed", finishedAt: now(), detail };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { WorkflowDocument } from "@/lib/graph";
+import { BUNDLED_CATALOGUE, type WorkflowDocument } from "@/lib/graph";
 import type { RunStreamEvent, RunView } from "@/lib/runs";
 import { buildDocument, buildEdge, buildGraph, buildNode, buildTxt2ImgGraph } from "@/lib/testing";
 import { startSimulator, type Simulator } from "@/server/comfyui";
@@ -121,6 +121,23 @@ describe("running a workflow through the app server on the simulator", () => {
     expect(run.status).toBe("rejected");
     expect(run.promptId).toBeNull();
     expect(run.rejection!.issues[0]).toMatchObject({ nodeId: "2", classType: "FancyUpscaler", type: "missing-node-type", message: expect.stringContaining(`ComfyUI at ${comfy.url} has no node type "FancyUpscaler" (needed by node 2)`) });
+  });
+
+  it("asks ComfyUI again before refusing a node type its cached catalogue lacks (a custom node installed, ComfyUI restarted)", async () => {
+    const withoutInvert = { ...BUNDLED_CATALOGUE };
+    delete withoutInvert.ImageInvert;
+    const before = await startSimulator({ catalogue: withoutInvert, nodeDelayMs: 2 });
+    const port = before.port;
+    const { api } = await app(before.url);
+    // The app caches the catalogue without ImageInvert…
+    expect((await api.catalogue.get.query()).catalogue.ImageInvert).toBeUndefined();
+    // …then ComfyUI comes back with it.
+    await before.close();
+    await sim({ port });
+    const doc = buildDocument(buildGraph([buildNode(1, "EmptyImage", { widgets: { width: 8, height: 8, batch_size: 1, color: 0 } }), buildNode(2, "ImageInvert"), buildNode(3, "SaveImage", { widgets: { filename_prefix: "x" } })], [buildEdge(1, 0, 2, "image"), buildEdge(2, 0, 3, "images")]));
+    const run = await api.run.start.mutate({ document: doc });
+    expect(run.rejection).toBeNull();
+    expect((await follow(api, run.id)).end.status).toBe("success");
   });
 
   it("records an execution error with its node, exception and traceback", async () => {
