@@ -1,5 +1,5 @@
 import { spawn, spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { hostname, tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -54,6 +54,13 @@ describe("lockDataDir", () => {
     const release = lockDataDir(d);
     expect(JSON.parse(readFileSync(join(d, LOCK_FILE), "utf8")).pid).toBe(process.pid);
     release();
+  });
+
+  it("says which file it cannot write when the directory refuses the lock", () => {
+    const d = dir();
+    // Something already sits where the lock is written first (as a full or read-only disk would refuse it).
+    mkdirSync(join(d, `${LOCK_FILE}.${process.pid}`));
+    expect(() => lockDataDir(d)).toThrow(new RegExp(`^Cannot write the lock file ${join(d, LOCK_FILE).replace(/[.]/g, "\\.")} \\(EISDIR\\); check that the data directory is writable and not full\\.$`));
   });
 
   it("does not take a live pid that is not a Node process for a server", () => {

@@ -37,37 +37,54 @@ function readLock(path: string): LockInfo | null {
  * Makes this process the only Atelier server using `dataDir`: two servers on one data directory would share one
  * ComfyUI client id (ComfyUI sends a prompt's progress to one socket per id) and both recover the same runs.
  * A lock left by a process that is gone (a crash, a kill -9) is taken over. Returns the release function.
- * @throws AppError CONFLICT naming the other process, the directory and the way out.
+ * @throws AppError CONFLICT naming the other process, the directory and the way out; STORAGE when the lock file
+ * cannot be written (a read-only or full disk).
  */
 export function lockDataDir(dataDir: string, options: { port?: number; now?: () => number } = {}): () => void {
   const path = join(dataDir, LOCK_FILE);
   const mine: LockInfo = { pid: process.pid, host: hostname(), port: options.port ?? null, startedAt: (options.now ?? Date.now)() };
+  const text = `${JSON.stringify(mine)}\n`;
   const temp = `${path}.${process.pid}`;
-  writeFileSync(temp, `${JSON.stringify(mine)}\n`);
-  try {
-    for (let attempt = 0; attempt < 2; attempt++) {
+  /** Creates the lock file unless one exists (then false), complete when it appears where the file system allows. */
+  const create = (): boolean => {
+    try {
+      // A hard link of a finished file: atomic, and never seen half-written by another server reading it.
+      writeFileSync(temp, text);
       try {
-        // Atomic: fails when the lock exists, so two servers starting together cannot both take it.
         linkSync(temp, path);
-        break;
-      } catch (e) {
-        if ((e as NodeJS.ErrnoException).code !== "EEXIST") throw e;
-        const owner = readLock(path);
-        const sameHost = !owner || owner.host === "" || owner.host === mine.host;
-        if (owner && owner.pid !== process.pid && (!sameHost || isLiveNodeProcess(owner.pid))) {
-          const where = `${sameHost ? "" : `on ${owner.host}, `}pid ${owner.pid}${owner.port ? `, port ${owner.port}` : ""}, since ${new Date(owner.startedAt).toISOString()}`;
-          throw new AppError(
-            "CONFLICT",
-            `Another Atelier server (${where}) is using the data directory ${dataDir}. Stop it, or start this one with ATELIER_DATA_DIR set to another directory. If no Atelier is running there, delete ${path}.`,
-          );
-        }
-        if (attempt === 1) throw new AppError("CONFLICT", `Could not take the lock ${path}: another server took it at the same moment.`);
-        // Left by a process that is gone (or unreadable): take it over.
-        unlinkSync(path);
+        return true;
+      } finally {
+        unlinkSync(temp);
       }
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code === "EEXIST") return false;
+      // File systems without hard links (some network and FUSE mounts): an exclusive create, atomic too.
+      if (code === "EPERM" || code === "ENOTSUP" || code === "EOPNOTSUPP" || code === "ENOSYS") {
+        try {
+          writeFileSync(path, text, { flag: "wx" });
+          return true;
+        } catch (again) {
+          if ((again as NodeJS.ErrnoException).code === "EEXIST") return false;
+          e = again;
+        }
+      }
+      throw new AppError("STORAGE", `Cannot write the lock file ${path} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}); check that the data directory is writable and not full.`, { cause: e });
     }
-  } finally {
-    unlinkSync(temp);
+  };
+  for (let attempt = 0; !create(); attempt++) {
+    const owner = readLock(path);
+    const sameHost = !owner || owner.host === "" || owner.host === mine.host;
+    if (owner && owner.pid !== process.pid && (!sameHost || isLiveNodeProcess(owner.pid))) {
+      const where = `${sameHost ? "" : `on ${owner.host}, `}pid ${owner.pid}${owner.port ? `, port ${owner.port}` : ""}, since ${new Date(owner.startedAt).toISOString()}`;
+      throw new AppError(
+        "CONFLICT",
+        `Another Atelier server (${where}) is using the data directory ${dataDir}. Stop it, or start this one with ATELIER_DATA_DIR set to another directory. If no Atelier is running there, delete ${path}.`,
+      );
+    }
+    if (attempt === 1) throw new AppError("CONFLICT", `Could not take the lock ${path}: another server took it at the same moment.`);
+    // Left by a process that is gone (or unreadable): take it over.
+    unlinkSync(path);
   }
   let released = false;
   return () => {
